@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The two Quick start commands: ``python3 dev.py run`` and ``python3 dev.py test``.
+
+Both make a virtual environment in .venv (once), install the pinned requirements into it,
+and then run the app with demo data on SQLite, or the test suite. Standard library only,
+so it works on a fresh machine with nothing but Python 3.11.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _requirements_stamp(requirements: Path) -> str:
+    digest = hashlib.sha256()
+    for path in (requirements, ROOT / "requirements.txt"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment(requirements: Path) -> None:
+    """Create .venv and install ``requirements`` unless they are already installed."""
+    if not PYTHON.exists():
+        print("Creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp_file = VENV / f".installed-{requirements.stem}"
+    stamp = _requirements_stamp(requirements)
+    if stamp_file.exists() and stamp_file.read_text() == stamp:
+        return
+    print(f"Installing {requirements.name} …", flush=True)
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
+        check=True,
+    )
+    stamp_file.write_text(stamp)
+
+
+def flask(*args: str) -> None:
+    subprocess.run([str(PYTHON), "-m", "flask", "--app", "merch", *args], check=True, cwd=ROOT)
+
+
+def _lan_address() -> str | None:
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET: nothing is sent, it only picks a route
+            return str(probe.getsockname()[0])
+    except OSError:
+        return None
+
+
+def run(port: str) -> None:
+    ensure_environment(ROOT / "requirements.txt")
+    flask("init-db")
+    flask("seed-demo")
+    password = os.environ.get("MERCH_DEMO_PASSWORD", "demo-pass-123")
+    lan = _lan_address()
+    print(
+        "\nmerch is starting.\n"
+        f"  Open   http://127.0.0.1:{port}/"
+        + (f"   (on a phone on the same network: http://{lan}:{port}/)" if lan else "")
+        + "\n"
+        f"  Logins (password {password}):\n"
+        "    staff1  shop assistant, ZZ001 郑州二七店\n"
+        "    staff2  shop assistant, LY001 洛阳王城店\n"
+        "    super1  area supervisor, HN-ZZ\n"
+        "    admin   brand admin\n",
+        flush=True,
+    )
+    os.execv(str(PYTHON), [str(PYTHON), "-m", "flask", "--app", "merch", "run", "--host", "0.0.0.0", "--port", port])
+
+
+def test(extra: list[str]) -> int:
+    ensure_environment(ROOT / "requirements-dev.txt")
+    return subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "help"
+    if command == "run":
+        run(os.environ.get("PORT", "5000"))
+        return 0
+    if command == "test":
+        return test(argv[2:])
+    print(__doc__)
+    print("usage: python3 dev.py run | test [pytest arguments]")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

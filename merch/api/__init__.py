@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1 (api.md)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from merch.api import checklist, login, openapi, photos, submissions  # noqa: E402,F401

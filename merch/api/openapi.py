@@ -1,0 +1,282 @@
+"""GET /api/v1/openapi.json: the contract as an OpenAPI 3 document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from merch.api import bp
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): _ERROR for status in statuses}
+
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                },
+            }
+        },
+    },
+    "User": {
+        "type": "object",
+        "required": ["username", "name", "role", "store", "area", "language"],
+        "properties": {
+            "username": {"type": "string"},
+            "name": {"type": "string"},
+            "role": {"type": "string", "enum": ["staff", "supervisor", "admin"]},
+            "store": _NULLABLE_STRING,
+            "area": _NULLABLE_STRING,
+            "language": _NULLABLE_STRING,
+        },
+    },
+    "Login": {
+        "type": "object",
+        "required": ["token", "expires_at", "user"],
+        "properties": {
+            "token": {"type": "string"},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "user": _ref("User"),
+        },
+    },
+    "ChecklistItem": {
+        "type": "object",
+        "required": ["key", "kind", "area", "title", "params", "weight", "photo_required"],
+        "properties": {
+            "key": {"type": "string"},
+            "kind": {
+                "type": "string",
+                "enum": ["yes_no", "stack_count", "count_range", "size_order", "colour_order", "refresh"],
+            },
+            "area": {"type": "string", "enum": ["folded", "hanging", "window", "focal"]},
+            "title": {"type": "string"},
+            "params": {"type": "object"},
+            "weight": {"type": "integer"},
+            "photo_required": {"type": "boolean"},
+        },
+    },
+    "Checklist": {
+        "type": "object",
+        "required": [
+            "store", "name", "shift", "business_date", "opens_at", "due_at",
+            "submission_id", "submission_status", "items",
+        ],
+        "properties": {
+            "store": {"type": "string"},
+            "name": {"type": "string"},
+            "shift": {"type": "string", "enum": ["opening", "closing"]},
+            "business_date": {"type": "string", "format": "date"},
+            "opens_at": {"type": "string", "format": "date-time"},
+            "due_at": {"type": "string", "format": "date-time"},
+            "state": {"type": "string"},
+            "submission_id": {"type": ["integer", "null"]},
+            "submission_status": _NULLABLE_STRING,
+            "items": {"type": "array", "items": _ref("ChecklistItem")},
+        },
+    },
+    "PhotoRef": {
+        "type": "object",
+        "required": ["id", "url", "thumb_url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "url": {"type": "string"},
+            "thumb_url": {"type": "string"},
+            "area": {"type": "string"},
+            "sha256": {"type": "string"},
+            "captured_at": {"type": ["string", "null"], "format": "date-time"},
+            "duplicate_of": {"type": ["integer", "null"]},
+        },
+    },
+    "SubmissionItem": {
+        "type": "object",
+        "required": [
+            "key", "kind", "area", "title", "params", "weight", "rule_version",
+            "photo_required", "answer", "passed", "credit", "reason", "problems", "photos",
+        ],
+        "properties": {
+            "key": {"type": "string"},
+            "kind": {"type": "string"},
+            "area": {"type": "string"},
+            "title": {"type": "string"},
+            "params": {"type": "object"},
+            "weight": {"type": "integer"},
+            "rule_version": {"type": "integer"},
+            "photo_required": {"type": "boolean"},
+            "answer": {"type": ["object", "null"]},
+            "passed": {"type": "boolean"},
+            "credit": {"type": "number", "minimum": 0, "maximum": 1},
+            "reason": _NULLABLE_STRING,
+            "problems": {"type": "array", "items": {"type": "string"}},
+            "photos": {"type": "array", "items": _ref("PhotoRef")},
+        },
+    },
+    "Submission": {
+        "type": "object",
+        "required": [
+            "id", "store", "shift", "business_date", "status", "late", "submitted_by",
+            "completed_at", "received_at", "due_at", "score", "items", "photos",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "store": {"type": "string"},
+            "shift": {"type": "string", "enum": ["opening", "closing"]},
+            "business_date": {"type": "string", "format": "date"},
+            "status": {"type": "string", "enum": ["submitted", "reviewed", "sent_back"]},
+            "late": {"type": "boolean"},
+            "submitted_by": {"type": "string"},
+            "completed_at": {"type": "string", "format": "date-time"},
+            "received_at": {"type": "string", "format": "date-time"},
+            "due_at": {"type": "string", "format": "date-time"},
+            "score": {"type": ["number", "null"]},
+            "items": {"type": "array", "items": _ref("SubmissionItem")},
+            "photos": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": _ref("PhotoRef")},
+            },
+        },
+    },
+}
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/login": {
+        "post": {
+            "summary": "Exchange a username and password for a bearer token (valid 30 days).",
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["username", "password"],
+                            "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                        }
+                    }
+                },
+            },
+            "responses": {"200": _json(_ref("Login"), "Signed in"), **_errors(400, 401, 429)},
+        }
+    },
+    "/api/v1/logout": {
+        "post": {
+            "summary": "Revoke the token used for this call.",
+            "responses": {"204": {"description": "Signed out"}, **_errors(401)},
+        }
+    },
+    "/api/v1/checklist": {
+        "get": {
+            "summary": "The caller's shop checklist for a shift (staff only).",
+            "parameters": [
+                {"name": "shift", "in": "query", "required": True,
+                 "schema": {"type": "string", "enum": ["opening", "closing"]}},
+                {"name": "business_date", "in": "query", "required": False,
+                 "schema": {"type": "string", "format": "date"}},
+            ],
+            "responses": {"200": _json(_ref("Checklist"), "The checklist"), **_errors(400, 401, 403, 422)},
+        }
+    },
+    "/api/v1/submissions": {
+        "post": {
+            "summary": "Submit a checklist with its photos (staff only).",
+            "parameters": [
+                {"name": "Idempotency-Key", "in": "header", "required": True,
+                 "schema": {"type": "string", "format": "uuid"}},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["payload"],
+                            "properties": {
+                                "payload": {
+                                    "type": "string",
+                                    "description": "JSON: {shift, business_date?, completed_at?, answers}",
+                                },
+                            },
+                            "additionalProperties": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "photo.<area> or photo.<item key>",
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": _json(_ref("Submission"), "Scored and stored"),
+                "200": _json(_ref("Submission"), "A replay of the same Idempotency-Key"),
+                **_errors(400, 401, 403, 409, 413, 415, 422),
+            },
+        }
+    },
+    "/api/v1/submissions/{id}": {
+        "get": {
+            "summary": "One submission within the caller's shops.",
+            "parameters": [_ID],
+            "responses": {"200": _json(_ref("Submission"), "The submission"), **_errors(401, 404)},
+        }
+    },
+    "/api/v1/photos/{id}": {
+        "get": {
+            "summary": "A stored photo's display copy, or its thumbnail with size=thumb.",
+            "parameters": [
+                _ID,
+                {"name": "size", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["thumb", "display"]}},
+            ],
+            "responses": {
+                "200": {"description": "JPEG", "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+                **_errors(400, 401, 404),
+            },
+        }
+    },
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "merch API", "version": "1"},
+    "servers": [{"url": "/"}],
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "responses": {"Error": _json(_ref("Error"), "An error (api.md)")},
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI 3 document of this API."""
+    return jsonify(DOCUMENT)

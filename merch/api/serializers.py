@@ -1,0 +1,131 @@
+"""JSON shapes of api.md, built from models."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import get_translations
+
+from merch.i18n import normalise_language, raw_translators
+from merch.models import ItemResult, Photo, Shop, Submission, User
+from merch.scoring import Problem, render_problem
+from merch.services.checklists import ChecklistStatus, rule_title
+
+
+def iso(moment: datetime | None, where: User | Shop | None = None) -> str | None:
+    """ISO 8601 with the shop's UTC offset (api.md); admins without a shop get UTC."""
+    if moment is None:
+        return None
+    shop = where if isinstance(where, Shop) else getattr(where, "shop", None)
+    zone = ZoneInfo(shop.timezone) if shop is not None else None
+    return moment.astimezone(zone).isoformat() if zone else moment.isoformat()
+
+
+def score_number(score: Decimal | None) -> float | None:
+    return float(score) if score is not None else None
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "name": user.name,
+        "role": user.role,
+        "store": user.shop.code if user.shop else None,
+        "area": user.area_code,
+        "language": normalise_language(user.language)
+        or (user.shop.language if user.shop else None),
+    }
+
+
+def checklist_json(shop: Shop, status: ChecklistStatus, versions: list[Any], language: str) -> dict[str, Any]:
+    live = status.live_submission
+    return {
+        "store": shop.code,
+        "name": shop.name,
+        "shift": status.shift,
+        "business_date": status.business_date.isoformat(),
+        "opens_at": status.opens_at.isoformat(),
+        "due_at": status.due_at.isoformat(),
+        "state": status.state.value,
+        "submission_id": live.id if live else None,
+        "submission_status": live.status if live else (status.submission.status if status.submission else None),
+        "items": [
+            {
+                "key": version.rule.key,
+                "kind": version.rule.kind,
+                "area": version.rule.area,
+                "title": rule_title(version, language),
+                "params": version.params,
+                "weight": version.weight,
+                "photo_required": version.photo_required,
+            }
+            for version in versions
+        ],
+    }
+
+
+def photo_json(photo: Photo) -> dict[str, Any]:
+    url = url_for("api.photo", photo_id=photo.id)
+    return {
+        "id": photo.id,
+        "url": url,
+        "thumb_url": f"{url}?size=thumb",
+        "area": photo.area,
+        "sha256": photo.sha256,
+        "captured_at": iso(photo.captured_at, photo.submission.shop),
+        "duplicate_of": photo.duplicate_of_id,
+    }
+
+
+def problem_lines(item: ItemResult) -> list[str]:
+    """An item's problems as sentences in the request's language."""
+    gettext, ngettext = raw_translators(get_translations())
+    return [render_problem(Problem.from_json(raw), gettext, ngettext) for raw in item.problems]
+
+
+def submission_json(submission: Submission, language: str) -> dict[str, Any]:
+    shop = submission.shop
+    by_area: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for photo in submission.photos:
+        by_area[photo.area].append(photo_json(photo))
+    items = []
+    for item in submission.items:
+        problems = problem_lines(item)
+        items.append(
+            {
+                "key": item.key,
+                "kind": item.kind,
+                "area": item.area,
+                "title": rule_title(item.rule_version, language),
+                "params": item.params,
+                "weight": item.weight,
+                "rule_version": item.rule_version.version,
+                "photo_required": item.photo_required,
+                "answer": item.answer,
+                "passed": item.passed,
+                "credit": item.credit,
+                "reason": "\n".join(problems) if problems else None,
+                "problems": problems,
+                "photos": by_area.get(item.area, []),
+            }
+        )
+    return {
+        "id": submission.id,
+        "store": shop.code,
+        "shift": submission.shift,
+        "business_date": submission.business_date.isoformat(),
+        "status": submission.status,
+        "late": submission.late,
+        "submitted_by": submission.user.username,
+        "completed_at": iso(submission.completed_at, shop),
+        "received_at": iso(submission.received_at, shop),
+        "due_at": iso(submission.due_at, shop),
+        "score": score_number(submission.score),
+        "items": items,
+        "photos": dict(by_area),
+    }

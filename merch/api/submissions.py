@@ -1,0 +1,114 @@
+"""POST /api/v1/submissions and GET /api/v1/submissions/<id>."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from merch.api import bp
+from merch.api.access import requires_user
+from merch.clock import utcnow
+from merch.api.serializers import submission_json
+from merch.errors import ApiError
+from merch.extensions import db
+from merch.models import Role, Submission, User
+from merch.rulebook import SHIFTS
+from merch.services.accounts import can_view_submission
+from merch.services.submissions import (
+    BadPhotoField,
+    Limits,
+    SubmissionRefused,
+    SubmissionRequest,
+    photos_from_files,
+    submit_checklist,
+)
+from merch.web import current_language
+
+
+def limits_from_config() -> Limits:
+    config = current_app.config
+    return Limits(
+        max_photo_bytes=config["MAX_PHOTO_BYTES"],
+        max_photos=config["MAX_PHOTOS_PER_SUBMISSION"],
+        max_pixels=config["MAX_PHOTO_PIXELS"],
+    )
+
+
+def parse_submission(user: User) -> SubmissionRequest:
+    """The wire format to a SubmissionRequest, with api.md's 400s."""
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(400, "bad_request")
+    raw_payload = request.form.get("payload")
+    if raw_payload is None:
+        raise ApiError(400, "bad_request", "payload")
+    try:
+        payload = json.loads(raw_payload)
+    except ValueError:
+        raise ApiError(400, "bad_request", "payload") from None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "bad_request", "payload")
+    answers = payload.get("answers", {})
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict):
+        raise ApiError(400, "bad_request", "answers")
+    shift = payload.get("shift")
+    if shift not in SHIFTS:
+        raise ApiError(400, "bad_request", "shift")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    try:
+        key = str(uuid.UUID(key))
+    except ValueError:
+        raise ApiError(400, "bad_request", "Idempotency-Key") from None
+    files = ((name, storage.stream) for name, storage in request.files.items(multi=True))
+    try:
+        photos = photos_from_files(files, current_app.config["MAX_PHOTO_BYTES"])
+    except BadPhotoField as bad:
+        raise ApiError(400, "bad_request", bad.field_name) from None
+    return SubmissionRequest(
+        user=user,
+        shift=shift,
+        answers=answers,
+        idempotency_key=key,
+        received_at=utcnow(),
+        payload=payload,
+        photos=photos,
+        business_date=payload.get("business_date"),
+        completed_at=payload.get("completed_at"),
+    )
+
+
+def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
+    """Run the submission operation, turning its refusals into API errors."""
+    try:
+        outcome = submit_checklist(
+            request_data, limits_from_config(), Path(current_app.config["UPLOAD_FOLDER"])
+        )
+    except SubmissionRefused as refused:
+        raise ApiError(refused.status, refused.code, refused.field, **refused.params) from None
+    return outcome.submission, outcome.created
+
+
+@bp.post("/submissions")
+@requires_user(Role.STAFF)
+def create_submission(user: User) -> Any:
+    """Submit a checklist (staff only)."""
+    submission, created = submit(parse_submission(user))
+    response = jsonify(submission_json(submission, current_language()))
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
+    return response
+
+
+@bp.get("/submissions/<int:submission_id>")
+@requires_user()
+def get_submission(user: User, submission_id: int) -> Any:
+    """One submission, if the caller's role and scope cover it (else 404)."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or not can_view_submission(user, submission):
+        raise ApiError(404, "not_found")
+    return jsonify(submission_json(submission, current_language()))

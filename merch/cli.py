@@ -1,0 +1,76 @@
+"""Command-line set-up: flask --app merch init-db | seed-demo | create-user."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from merch.extensions import db
+from merch.models import Area, Shop
+from merch.services.setup import UserSetupError, create_user, install_guide_rules, seed_demo
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the schema and the guide's rulebook (safe to run again)."""
+    db.create_all()
+    added = install_guide_rules(_now())
+    db.session.commit()
+    click.echo(f"Database ready; {added} guide rules added.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Add the demo areas, shops and users (safe to run again)."""
+    db.create_all()
+    created = seed_demo(_now(), current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    if created:
+        click.echo("Demo users created: " + ", ".join(created))
+    else:
+        click.echo("Demo data already present; nothing changed.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", help="Display name (default: the username).")
+@click.option("--role", type=click.Choice(["staff", "supervisor", "admin"]), required=True)
+@click.option("--shop", "shop_code", help="Shop code, for staff.")
+@click.option("--area", "area_code", help="Area code, for supervisors.")
+@click.option("--language", type=click.Choice(["zh-Hant", "zh-Hans", "en"]))
+@click.password_option()
+def create_user_command(
+    username: str,
+    name: str | None,
+    role: str,
+    shop_code: str | None,
+    area_code: str | None,
+    language: str | None,
+    password: str,
+) -> None:
+    """Add a user who can sign in."""
+    shop = db.session.scalar(select(Shop).where(Shop.code == shop_code)) if shop_code else None
+    if shop_code and shop is None:
+        raise click.BadParameter(f"no shop with code {shop_code!r}", param_hint="--shop")
+    area = db.session.scalar(select(Area).where(Area.code == area_code)) if area_code else None
+    if area_code and area is None:
+        raise click.BadParameter(f"no area with code {area_code!r}", param_hint="--area")
+    try:
+        create_user(username, name or username, role, password, shop=shop, area=area, language=language)
+    except UserSetupError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"User {username} created.")
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+    for command in (init_db_command, seed_demo_command, create_user_command):
+        app.cli.add_command(command)

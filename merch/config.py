@@ -1,0 +1,64 @@
+"""Configuration: a class of defaults, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+class Config:
+    """Defaults for a single small server; every value can be set from the environment."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # Whole request cap; api.md: 60 MB, "MB" meaning 1,000,000 bytes.
+    MAX_CONTENT_LENGTH = 60_000_000
+    # Werkzeug also caps each non-file form field; a checklist payload is a few KB.
+    MAX_FORM_MEMORY_SIZE = 1_000_000
+    MAX_PHOTO_BYTES = 20_000_000
+    MAX_PHOTOS_PER_SUBMISSION = 40
+    MAX_PHOTO_PIXELS = 50_000_000
+    UPLOAD_FOLDER: str | None = None  # default: <project>/uploads
+    API_TOKEN_DAYS = 30
+    IDEMPOTENCY_KEEP_DAYS = 7
+    DEMO_PASSWORD = "demo-pass-123"
+    BABEL_DEFAULT_LOCALE = "zh_Hant"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a checklist can take an hour to fill; the session bounds the token
+    TESTING = False
+
+
+ENV_OVERRIDES: dict[str, str] = {
+    "SECRET_KEY": "SECRET_KEY",
+    "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+    "UPLOAD_FOLDER": "MERCH_UPLOAD_FOLDER",
+    "DEMO_PASSWORD": "MERCH_DEMO_PASSWORD",
+}
+
+
+def settings_from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    """Pick the settings that the environment sets, translating a few URL spellings."""
+    found: dict[str, Any] = {}
+    for setting, variable in ENV_OVERRIDES.items():
+        value = environ.get(variable)
+        if value:
+            found[setting] = value
+    url = found.get("SQLALCHEMY_DATABASE_URI")
+    if url:
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if environ.get("MERCH_SECURE_COOKIES") == "1":
+        found["SESSION_COOKIE_SECURE"] = True
+        found["REMEMBER_COOKIE_SECURE"] = True
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Send plain postgres URLs to the psycopg 3 driver, which is the one we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,90 @@
+"""Error responses: JSON under /api/, a page in the reader's language elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import get_translations
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from merch.i18n import raw_translators
+from merch.messages import refusal_message
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+class ApiError(Exception):
+    """An API refusal: status, contract code, optional field, message params."""
+
+    def __init__(self, status: int, code: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.field = field
+        self.params = params
+
+
+def translated(code: str, params: dict[str, Any] | None = None) -> str:
+    """The refusal sentence for ``code`` in this request's language."""
+    gettext, ngettext = raw_translators(get_translations())
+    return refusal_message(code, params or {}, gettext, ngettext)
+
+
+def api_error_response(
+    status: int, code: str, field: str | None = None, params: dict[str, Any] | None = None
+) -> Response:
+    """The contract's error body."""
+    body: dict[str, Any] = {"code": code, "message": translated(code, params)}
+    if field:
+        body["field"] = field
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        return api_error_response(error.status, error.code, error.field, error.params)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Any:
+        if _is_api():
+            return api_error_response(400, "csrf_failed")
+        return render_template("errors/error.html", message=translated("csrf_failed"), status=400), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        status = error.code or 500
+        code = _HTTP_CODES.get(status, "error")
+        if _is_api():
+            response = api_error_response(status, code)
+            allowed = getattr(error, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+            return response
+        return render_template("errors/error.html", message=translated(code), status=status), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        app.logger.exception("unhandled error")
+        if _is_api():
+            return api_error_response(500, "internal_error")
+        return render_template("errors/error.html", message=translated("internal_error"), status=500), 500

@@ -1,0 +1,31 @@
+"""The data model; importing this package registers every table."""
+
+from merch.models.auth import ApiToken, IdempotencyRecord
+from merch.models.org import Area, Role, Shop, User
+from merch.models.rules import Rule, RuleVersion, current_versions_query
+from merch.models.submissions import (
+    REVIEWED,
+    SENT_BACK,
+    SUBMITTED,
+    ItemResult,
+    Photo,
+    Submission,
+)
+
+__all__ = [
+    "ApiToken",
+    "Area",
+    "IdempotencyRecord",
+    "ItemResult",
+    "Photo",
+    "REVIEWED",
+    "Role",
+    "Rule",
+    "RuleVersion",
+    "SENT_BACK",
+    "SUBMITTED",
+    "Shop",
+    "Submission",
+    "User",
+    "current_versions_query",
+]

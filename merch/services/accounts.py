@@ -1,0 +1,80 @@
+"""Signing in, bearer tokens and who may see what."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy import Select, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from merch.extensions import db
+from merch.models import ApiToken, Role, Shop, Submission, User
+
+
+
+@cache
+def _dummy_hash() -> str:
+    # Checked when the username is unknown, so a wrong username takes as long as a wrong
+    # password and usernames cannot be probed by timing.
+    return generate_password_hash(secrets.token_hex(8))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (one answer for both mistakes)."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, now: datetime, days: int) -> tuple[str, ApiToken]:
+    """Create a random bearer token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    record = ApiToken(
+        user_id=user.id,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return token, record
+
+
+def token_record(token: str, now: datetime) -> ApiToken | None:
+    """The live token record for a bearer token, or None if unknown, expired or revoked."""
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        return None
+    if not record.user.active:
+        return None
+    return record
+
+
+def shops_visible_to(user: User) -> Select[tuple[int]]:
+    """A select() of the shop ids a user may see: own shop, own area's, or all."""
+    query = select(Shop.id)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.SUPERVISOR:
+        return query.where(Shop.area_id == user.area_id)
+    return query.where(Shop.id == user.shop_id)
+
+
+def can_view_submission(user: User, submission: Submission) -> bool:
+    """Staff see their shop's submissions, supervisors their area's, admins all."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.SUPERVISOR:
+        return submission.shop.area_id == user.area_id
+    return submission.shop_id == user.shop_id

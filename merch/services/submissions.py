@@ -1,0 +1,469 @@
+"""Submitting a checklist: checks in api.md's order, scoring, photos and idempotency.
+
+This operation commits by itself, unlike the others: the photo files it writes must exist
+exactly when the rows that point at them do, so the commit and the file clean-up belong
+together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from collections.abc import Iterable
+from typing import IO, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from merch.checklists import ShopHours, business_date_of, due_at, window_opens_at
+from merch.extensions import db
+from merch.models import (
+    SENT_BACK,
+    IdempotencyRecord,
+    ItemResult,
+    Photo,
+    RuleVersion,
+    Shop,
+    Submission,
+    User,
+)
+from merch.photos import PhotoRejected, ProcessedPhoto, process_photo
+from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
+from merch.services.checklists import rule_versions_for, shop_hours
+
+PHOTO_PREFIX = "photo."
+FAST_CLOCK_ALLOWANCE = timedelta(minutes=5)
+OFFLINE_LIMIT = timedelta(hours=24)
+_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class SubmissionRefused(Exception):
+    """A request the contract refuses; nothing has been stored."""
+
+    def __init__(
+        self, status: int, code: str, field: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.field = field
+        self.params = params
+
+
+@dataclass(frozen=True)
+class UploadedPhoto:
+    """One uploaded file: the form field it came in and its bytes."""
+
+    field_name: str
+    data: bytes
+
+    @property
+    def target(self) -> str:
+        """The area or item key the field names (``photo.folded`` -> ``folded``)."""
+        return self.field_name[len(PHOTO_PREFIX):]
+
+
+class BadPhotoField(ValueError):
+    """A file field whose name is not ``photo.<area or key>``."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(field_name)
+        self.field_name = field_name
+
+
+def photos_from_files(files: Iterable[tuple[str, IO[bytes]]], limit_bytes: int) -> list[UploadedPhoto]:
+    """Read uploaded file fields; empty ones (a "no file chosen" input) are skipped.
+
+    Reads one byte past ``limit_bytes`` at most: enough to know a file is too big without
+    holding all of it.
+    """
+    photos: list[UploadedPhoto] = []
+    for name, stream in files:
+        if not name.startswith(PHOTO_PREFIX) or len(name) == len(PHOTO_PREFIX):
+            raise BadPhotoField(name)
+        data = stream.read(limit_bytes + 1)
+        if data:
+            photos.append(UploadedPhoto(field_name=name, data=data))
+    return photos
+
+
+@dataclass(frozen=True)
+class SubmissionRequest:
+    """A checklist as a client sent it, already parsed from the wire format."""
+
+    user: User
+    shift: str
+    answers: dict[str, Any]
+    idempotency_key: str
+    received_at: datetime
+    payload: dict[str, Any]
+    photos: list[UploadedPhoto] = field(default_factory=list)
+    business_date: Any = None
+    completed_at: Any = None
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    submission: Submission
+    created: bool
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_photo_bytes: int
+    max_photos: int
+    max_pixels: int
+
+
+def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: Path) -> SubmissionOutcome:
+    """Check, score and store a checklist; replay the first answer for a repeated key.
+
+    Checks run in api.md's order. Photos are decoded between two short transactions, so a
+    slow upload never holds SQLite's write lock; the second transaction repeats the checks
+    another request could have changed meanwhile.
+    """
+    user = request.user
+    shop = user.shop
+    if shop is None:
+        raise SubmissionRefused(403, "forbidden")
+    _check_sizes(request.photos, limits)
+    fingerprint = _fingerprint(request)
+    replay = _replayed(user, request.idempotency_key, fingerprint)
+    if replay is not None:
+        return SubmissionOutcome(replay, created=False)
+    hours = shop_hours(shop)
+    day, completed_at = _resolve_times(request, shop, hours)
+    if _live_submission_exists(shop.id, request.shift, day):
+        raise SubmissionRefused(409, "already_submitted")
+    versions = rule_versions_for(request.shift)
+    _check_items_known(request, versions)
+    answers = _validated_answers(request.answers, versions)
+    area_of_key = {version.rule.key: version.rule.area for version in versions}
+    # End the checking transaction: decoding photos takes a while, and nothing below
+    # touches the database until it is done.
+    db.session.rollback()
+    processed = _processed_photos(request.photos, area_of_key, limits)
+
+    replay = _replayed(user, request.idempotency_key, fingerprint)
+    if replay is not None:
+        return SubmissionOutcome(replay, created=False)
+    if _live_submission_exists(shop.id, request.shift, day):
+        raise SubmissionRefused(409, "already_submitted")
+    submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
+    db.session.add(
+        IdempotencyRecord(
+            user_id=user.id,
+            key=request.idempotency_key,
+            request_hash=fingerprint,
+            submission=submission,
+            created_at=request.received_at,
+        )
+    )
+    written: list[Path] = []
+    try:
+        db.session.flush()
+        _store_photos(submission, processed, upload_folder, request.received_at, written)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        _remove(written)
+        # Another request with this key or for this checklist committed first.
+        replay = _replayed(user, request.idempotency_key, fingerprint)
+        if replay is not None:
+            return SubmissionOutcome(replay, created=False)
+        raise SubmissionRefused(409, "already_submitted") from None
+    except BaseException:
+        db.session.rollback()
+        _remove(written)
+        raise
+    return SubmissionOutcome(submission, created=True)
+
+
+def _build_submission(
+    request: SubmissionRequest,
+    shop: Shop,
+    hours: ShopHours,
+    day: date,
+    completed_at: datetime,
+    versions: list[RuleVersion],
+    answers: dict[str, dict[str, Any] | None],
+    processed: list[tuple[str, str, ProcessedPhoto]],
+) -> Submission:
+    due = due_at(hours, request.shift, day)
+    submission = Submission(
+        shop_id=shop.id,
+        user_id=request.user.id,
+        shift=request.shift,
+        business_date=day,
+        completed_at=completed_at,
+        received_at=request.received_at,
+        due_at=due,
+        late=completed_at > due,
+    )
+    db.session.add(submission)
+    photographed = {area for area, _, _ in processed}
+    for position, version in enumerate(versions):
+        submission.items.append(_scored_item(position, version, answers, photographed, shop, day))
+    submission.score = submission_score((item.weight, item.exact_credit) for item in submission.items)
+    return submission
+
+
+def _check_sizes(photos: list[UploadedPhoto], limits: Limits) -> None:
+    if len(photos) > limits.max_photos:
+        raise SubmissionRefused(413, "payload_too_large", "photos", limit=limits.max_photos, count=len(photos))
+    for photo in photos:
+        if len(photo.data) > limits.max_photo_bytes:
+            raise SubmissionRefused(
+                413, "payload_too_large", photo.field_name, megabytes=limits.max_photo_bytes // 1_000_000
+            )
+
+
+def _fingerprint(request: SubmissionRequest) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps(request.payload, sort_keys=True, separators=(",", ":")).encode())
+    for name, photo_hash in sorted(
+        (photo.field_name, hashlib.sha256(photo.data).hexdigest()) for photo in request.photos
+    ):
+        digest.update(b"\0" + name.encode() + b"\0" + photo_hash.encode())
+    return digest.hexdigest()
+
+
+def _replayed(user: User, key: str, fingerprint: str) -> Submission | None:
+    record = db.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if record.request_hash != fingerprint:
+        raise SubmissionRefused(422, "idempotency_key_reused", "Idempotency-Key")
+    return db.session.get(Submission, record.submission_id)
+
+
+def _parse_date(value: Any) -> date:
+    if not isinstance(value, str) or not _DATE_PATTERN.match(value):
+        raise SubmissionRefused(422, "invalid_date", "business_date")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SubmissionRefused(422, "invalid_date", "business_date") from None
+
+
+def _parse_moment(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise SubmissionRefused(422, "invalid_date", "completed_at")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise SubmissionRefused(422, "invalid_date", "completed_at") from None
+    if moment.tzinfo is None:
+        # Without an offset the moment is ambiguous; phones must say where they are.
+        raise SubmissionRefused(422, "invalid_date", "completed_at")
+    return moment.astimezone(timezone.utc)
+
+
+def _resolve_times(request: SubmissionRequest, shop: Shop, hours: ShopHours) -> tuple[date, datetime]:
+    """The business date and completion moment, checked against api.md's rules."""
+    now = request.received_at
+    today = business_date_of(now, shop.timezone)
+    day = today if request.business_date is None else _parse_date(request.business_date)
+    resubmission = _was_sent_back(shop.id, request.shift, day)
+    if day < shop.opened_on or day > today:
+        raise SubmissionRefused(422, "invalid_date", "business_date")
+    if day < today - timedelta(days=1) and not resubmission:
+        raise SubmissionRefused(422, "invalid_date", "business_date")
+
+    completed = now if request.completed_at is None else _parse_moment(request.completed_at)
+    if completed > now + FAST_CLOCK_ALLOWANCE or completed < now - OFFLINE_LIMIT:
+        raise SubmissionRefused(422, "invalid_date", "completed_at")
+    completed = min(completed, now)
+    # A checklist sent back is redone now, so its completion falls after its own date.
+    if not resubmission and business_date_of(completed, shop.timezone) != day:
+        raise SubmissionRefused(422, "invalid_date", "completed_at")
+    opens = window_opens_at(hours, request.shift, day)
+    if completed < opens:
+        raise SubmissionRefused(422, "too_early", "completed_at", opens_at=opens.astimezone(hours.zone))
+    return day, completed
+
+
+def _was_sent_back(shop_id: int, shift: str, day: date) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.shop_id == shop_id,
+                Submission.shift == shift,
+                Submission.business_date == day,
+                Submission.status == SENT_BACK,
+            )
+        )
+    )
+
+
+def _live_submission_exists(shop_id: int, shift: str, day: date) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.shop_id == shop_id,
+                Submission.shift == shift,
+                Submission.business_date == day,
+                Submission.status != SENT_BACK,
+            )
+        )
+    )
+
+
+def _check_items_known(request: SubmissionRequest, versions: list[RuleVersion]) -> None:
+    keys = {version.rule.key for version in versions}
+    areas = {version.rule.area for version in versions}
+    for key in request.answers:
+        if key not in keys:
+            raise SubmissionRefused(422, "unknown_item", f"answers.{key}", key=key)
+    for photo in request.photos:
+        if photo.target not in keys and photo.target not in areas:
+            raise SubmissionRefused(422, "unknown_item", photo.field_name, key=photo.target)
+
+
+def _validated_answers(answers: dict[str, Any], versions: list[RuleVersion]) -> dict[str, dict[str, Any] | None]:
+    validated: dict[str, dict[str, Any] | None] = {}
+    for version in versions:
+        key = version.rule.key
+        try:
+            validated[key] = validate_answer(version.rule.kind, answers.get(key))
+        except InvalidAnswer as error:
+            path = f"answers.{key}.{error.field}" if error.field else f"answers.{key}"
+            raise SubmissionRefused(
+                422, "invalid_answer", path, key=key, problem=error
+            ) from None
+    return validated
+
+
+def _processed_photos(
+    photos: list[UploadedPhoto], area_of_key: dict[str, str], limits: Limits
+) -> list[tuple[str, str, ProcessedPhoto]]:
+    processed: list[tuple[str, str, ProcessedPhoto]] = []
+    for photo in photos:
+        area = area_of_key.get(photo.target, photo.target)
+        try:
+            result = process_photo(photo.data, max_pixels=limits.max_pixels)
+        except PhotoRejected as rejected:
+            raise SubmissionRefused(
+                rejected.status, rejected.code, photo.field_name, **rejected.params
+            ) from None
+        processed.append((area, photo.field_name, result))
+    return processed
+
+
+def last_window_change(shop_id: int, key: str, before: date) -> date | None:
+    """The latest earlier business date this shop changed the window, on the record."""
+    return db.session.scalar(
+        select(func.max(Submission.business_date))
+        .join(ItemResult, ItemResult.submission_id == Submission.id)
+        .where(
+            Submission.shop_id == shop_id,
+            Submission.status != SENT_BACK,
+            Submission.business_date < before,
+            ItemResult.key == key,
+            ItemResult.marks_change.is_(True),
+        )
+    )
+
+
+def _scored_item(
+    position: int,
+    version: RuleVersion,
+    answers: dict[str, dict[str, Any] | None],
+    photographed: set[str],
+    shop: Shop,
+    day: date,
+) -> ItemResult:
+    rule = version.rule
+    answer = answers.get(rule.key)
+    has_photo = rule.area in photographed
+    last_change = (
+        last_window_change(shop.id, rule.key, day) if rule.kind == "refresh" else None
+    )
+    outcome = score_item(
+        rule.kind,
+        version.params,
+        answer,
+        photo_required=version.photo_required,
+        has_photo=has_photo,
+        context=ScoringContext(business_date=day, last_window_change=last_change),
+    )
+    return ItemResult(
+        rule_version_id=version.id,
+        position=position,
+        key=rule.key,
+        kind=rule.kind,
+        area=rule.area,
+        params=dict(version.params),
+        weight=version.weight,
+        photo_required=version.photo_required,
+        answer=answer,
+        credit=float(outcome.credit),
+        credit_numerator=outcome.credit.numerator,
+        credit_denominator=outcome.credit.denominator,
+        passed=outcome.passed,
+        problems=[problem.to_json() for problem in outcome.problems],
+        marks_change=bool(
+            rule.kind == "refresh" and answer and answer.get("changed_today") and has_photo
+        ),
+    )
+
+
+def _store_photos(
+    submission: Submission,
+    processed: list[tuple[str, str, ProcessedPhoto]],
+    upload_folder: Path,
+    now: datetime,
+    written: list[Path],
+) -> None:
+    folder = upload_folder / submission.shop.code / f"{submission.business_date:%Y-%m}"
+    folder.mkdir(parents=True, exist_ok=True)
+    seen_here: dict[str, Photo] = {}
+    for area, field_name, result in processed:
+        stem = secrets.token_hex(16)
+        display = folder / f"{stem}.jpg"
+        thumb = folder / f"{stem}.thumb.jpg"
+        for path, data in ((display, result.display_jpeg), (thumb, result.thumb_jpeg)):
+            path.write_bytes(data)
+            written.append(path)
+        earlier = seen_here.get(result.sha256) or db.session.scalar(
+            select(Photo).where(Photo.sha256 == result.sha256).order_by(Photo.id).limit(1)
+        )
+        photo = Photo(
+            area=area,
+            field_name=field_name,
+            sha256=result.sha256,
+            source_format=result.source_format,
+            width=result.width,
+            height=result.height,
+            display_path=str(display.relative_to(upload_folder)),
+            thumb_path=str(thumb.relative_to(upload_folder)),
+            captured_at=_aware_capture_time(result.captured_at, submission.shop),
+            uploaded_at=now,
+            duplicate_of=earlier,
+        )
+        submission.photos.append(photo)
+        seen_here.setdefault(result.sha256, photo)
+    db.session.flush()
+
+
+def _aware_capture_time(captured: datetime | None, shop: Shop) -> datetime | None:
+    if captured is None:
+        return None
+    if captured.tzinfo is None:
+        # EXIF without an offset is the camera's local time, which is the shop's.
+        captured = captured.replace(tzinfo=shop.zone)
+    return captured.astimezone(timezone.utc)
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,73 @@
+"""The checklist form: its fixed fields, and reading its per-rule fields into answers.
+
+The per-rule fields depend on the rulebook, so they are plain named inputs (see
+templates/staff/_cards.html) read here into the same answer shapes the API takes; the
+answers are then validated by the scoring layer, one set of rules for every client.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField
+from wtforms.validators import UUID
+
+from merch.models import RuleVersion
+
+_SIZE_SEPARATORS = re.compile(r"[,，、;；\s]+")
+_ONE_SIZE = re.compile(r"one\s+size", re.IGNORECASE)
+_WHOLE_NUMBER = re.compile(r"^\s*-?\d+\s*$")
+
+
+class ChecklistForm(FlaskForm):
+    """CSRF plus the client-made key that makes a double tap submit once."""
+
+    idempotency_key = HiddenField(validators=[UUID()])
+
+
+def _number_or_text(value: str) -> int | str:
+    # Keep what is not a whole number as text so the validator names it precisely.
+    return int(value) if _WHOLE_NUMBER.match(value) else value.strip()
+
+
+def _filled(values: list[str]) -> list[str]:
+    return [value for value in values if value.strip()]
+
+
+def answers_from_form(form: MultiDict[str, str], versions: list[RuleVersion]) -> dict[str, Any]:
+    """The API answer object for a submitted checklist page; unanswered rules are left out."""
+    answers: dict[str, Any] = {}
+    for version in versions:
+        key, kind = version.rule.key, version.rule.kind
+        answer: dict[str, Any] | None = None
+        if kind in ("yes_no", "refresh"):
+            choice = form.get(key)
+            if choice in ("yes", "no"):
+                field = "ok" if kind == "yes_no" else "changed_today"
+                answer = {field: choice == "yes"}
+        elif kind == "stack_count":
+            counts = form.getlist(f"{key}.count")
+            thicknesses = form.getlist(f"{key}.thickness")
+            stacks = [
+                {"thickness": thickness, "count": _number_or_text(count)}
+                for thickness, count in zip(thicknesses, counts)
+                if count.strip()
+            ]
+            answer = {"stacks": stacks} if stacks else None
+        elif kind == "count_range":
+            counts = [_number_or_text(count) for count in _filled(form.getlist(f"{key}.count"))]
+            answer = {"counts": counts} if counts else None
+        elif kind == "size_order":
+            # "ONE SIZE" is one size, though it has a space in it.
+            text = _ONE_SIZE.sub("ONESIZE", form.get(f"{key}.sizes", ""))
+            sizes = [size for size in _SIZE_SEPARATORS.split(text) if size]
+            answer = {"sizes": sizes} if sizes else None
+        elif kind == "colour_order":
+            colours = [colour.strip() for colour in _filled(form.getlist(f"{key}.colour"))]
+            answer = {"colours": colours} if colours else None
+        if answer is not None:
+            answers[key] = answer
+    return answers

@@ -1,0 +1,199 @@
+"""Home, the checklist form and the result page."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from merch.api.serializers import problem_lines
+from merch.api.submissions import limits_from_config
+from merch.clock import utcnow
+from merch.errors import translated
+from merch.extensions import db
+from merch.models import Role, Submission
+from merch.rulebook import AREAS, SHIFTS
+from merch.services.accounts import can_view_submission, shops_visible_to
+from merch.services.checklists import checklist_status, day_statuses, rule_title, rule_versions_for, shop_today
+from merch.services.submissions import (
+    BadPhotoField,
+    SubmissionRefused,
+    SubmissionRequest,
+    photos_from_files,
+    submit_checklist,
+)
+from merch.staff import bp
+from merch.staff.forms import ChecklistForm, answers_from_form
+from merch.web import current_language
+
+RECENT_LIMIT = 50
+
+
+def _staff_shop() -> Any:
+    if current_user.role != Role.STAFF or current_user.shop is None:
+        abort(403)
+    return current_user.shop
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    """Staff: today's two checklists. Supervisors and admins: recent submissions in scope."""
+    now = utcnow()
+    if current_user.role == Role.STAFF:
+        shop = _staff_shop()
+        today = shop_today(shop, now)
+        recent = db.session.scalars(
+            select(Submission)
+            .where(Submission.shop_id == shop.id)
+            .order_by(Submission.business_date.desc(), Submission.id.desc())
+            .limit(10)
+        ).all()
+        return render_template(
+            "staff/home.html", shop=shop, today=today, statuses=day_statuses(shop, today, now), recent=recent
+        )
+    recent = db.session.scalars(
+        select(Submission)
+        .where(Submission.shop_id.in_(shops_visible_to(current_user)))
+        .order_by(Submission.received_at.desc(), Submission.id.desc())
+        .limit(RECENT_LIMIT)
+    ).all()
+    return render_template("staff/overview.html", recent=recent)
+
+
+def _render_checklist(shift: str, form: ChecklistForm, values: MultiDict[str, str], errors: dict[str, str], status_code: int = 200) -> Any:
+    shop = _staff_shop()
+    now = utcnow()
+    status = checklist_status(shop, shift, shop_today(shop, now), now)
+    versions = rule_versions_for(shift)
+    language = current_language()
+    sections = [
+        (area, [(version, rule_title(version, language)) for version in versions if version.rule.area == area])
+        for area in AREAS
+    ]
+    sections = [(area, cards) for area, cards in sections if cards]
+    photo_areas = {version.rule.area for version in versions if version.photo_required}
+    return (
+        render_template(
+            "staff/checklist.html",
+            shop=shop,
+            shift=shift,
+            status=status,
+            sections=sections,
+            photo_areas=photo_areas,
+            form=form,
+            values=values,
+            errors=errors,
+        ),
+        status_code,
+    )
+
+
+@bp.get("/checklist/<shift>")
+@login_required
+def checklist(shift: str) -> Any:
+    """The checklist form, or the result if this checklist is already in."""
+    if shift not in SHIFTS:
+        abort(404)
+    shop = _staff_shop()
+    now = utcnow()
+    status = checklist_status(shop, shift, shop_today(shop, now), now)
+    if status.live_submission is not None:
+        return redirect(url_for("staff.submission", submission_id=status.live_submission.id))
+    form = ChecklistForm()
+    form.idempotency_key.data = str(uuid.uuid4())
+    return _render_checklist(shift, form, MultiDict(), {})
+
+
+def _error_target(field: str | None, versions: list[Any]) -> str:
+    """Which card an error belongs on: a rule key, ``photo.<area>``, or the whole form."""
+    if not field:
+        return "form"
+    if field.startswith("answers."):
+        return field.split(".")[1].split("[")[0]
+    if field.startswith("photo."):
+        target = field[len("photo."):]
+        areas = {version.rule.key: version.rule.area for version in versions}
+        return f"photo.{areas.get(target, target)}"
+    return "form"
+
+
+@bp.post("/checklist/<shift>")
+@login_required
+def submit(shift: str) -> Any:
+    """Submit the checklist page; with fetch() the answer is JSON so the page keeps its photos."""
+    if shift not in SHIFTS:
+        abort(404)
+    shop = _staff_shop()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    form = ChecklistForm()
+    versions = rule_versions_for(shift)
+    errors: dict[str, str] = {}
+    status_code = 422
+    if not form.validate_on_submit():
+        errors["form"] = translated("csrf_failed")
+        status_code = 400
+    else:
+        answers = answers_from_form(request.form, versions)
+        try:
+            files = ((name, storage.stream) for name, storage in request.files.items(multi=True))
+            photos = photos_from_files(files, current_app.config["MAX_PHOTO_BYTES"])
+            outcome = submit_checklist(
+                SubmissionRequest(
+                    user=current_user._get_current_object(),
+                    shift=shift,
+                    answers=answers,
+                    idempotency_key=form.idempotency_key.data or "",
+                    received_at=utcnow(),
+                    payload={"shift": shift, "answers": answers},
+                    photos=photos,
+                ),
+                limits_from_config(),
+                Path(current_app.config["UPLOAD_FOLDER"]),
+            )
+        except BadPhotoField:
+            errors["form"] = translated("bad_request")
+            status_code = 400
+        except SubmissionRefused as refused:
+            status_code = refused.status
+            target = _error_target(refused.field, versions)
+            errors[target] = translated(refused.code, refused.params)
+            if refused.code == "already_submitted":
+                live = checklist_status(shop, shift, shop_today(shop, utcnow()), utcnow()).live_submission
+                if live is not None:
+                    target_url = url_for("staff.submission", submission_id=live.id)
+                    if wants_json:
+                        return jsonify({"redirect": target_url, "errors": errors}), 409
+                    return redirect(target_url)
+        else:
+            target_url = url_for("staff.submission", submission_id=outcome.submission.id)
+            if wants_json:
+                return jsonify({"redirect": target_url})
+            return redirect(target_url, code=303)
+    if wants_json:
+        return jsonify({"errors": errors}), status_code
+    return _render_checklist(shift, form, request.form, errors, status_code)
+
+
+@bp.get("/submissions/<int:submission_id>")
+@login_required
+def submission(submission_id: int) -> Any:
+    """A submission's score, every item with its reason, and the photos."""
+    record = db.session.get(Submission, submission_id)
+    if record is None or not can_view_submission(current_user, record):
+        abort(404)
+    language = current_language()
+    items = [
+        (item, rule_title(item.rule_version, language), problem_lines(item)) for item in record.items
+    ]
+    photos_by_area: dict[str, list[Any]] = {}
+    for photo in record.photos:
+        photos_by_area.setdefault(photo.area, []).append(photo)
+    return render_template(
+        "staff/submission.html", submission=record, items=items, photos_by_area=photos_by_area
+    )

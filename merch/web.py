@@ -1,0 +1,130 @@
+"""The factory's register_* steps: extensions, blueprints, errors, template helpers, CLI."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from merch.database import configure_engine, mark_read_only
+from merch.extensions import babel, csrf, db, login_manager, migrate
+from merch.i18n import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, choose_language
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the per-request database mode."""
+    import merch.models  # noqa: F401  (registers the tables on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(_load_user)
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def _declare_transaction_mode() -> None:
+        mark_read_only(request.method in READ_ONLY_METHODS)
+
+
+def _load_user(user_id: str) -> Any:
+    from merch.models import User
+
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def current_language() -> str:
+    """The reader's language tag (zh-Hant, zh-Hans or en) for this request.
+
+    The API follows api.md: Accept-Language, the user's setting, the shop's, zh-Hant.
+    Pages put a choice made in the app first: a shared shop phone's browser language is
+    the phone's, not the assistant's.
+    """
+    cached = g.get("merch_language")
+    if cached:
+        return str(cached)
+    user = g.get("api_user")
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
+    header = request.headers.get("Accept-Language")
+    chosen = getattr(user, "language", None)
+    if not request.path.startswith("/api/"):
+        chosen = chosen or session.get("language")
+        if chosen:
+            header = None
+    shop = getattr(user, "shop", None)
+    language = choose_language(header, chosen, getattr(shop, "language", None))
+    g.merch_language = language
+    return language
+
+
+def _select_locale() -> str:
+    return BABEL_LOCALES[current_language()]
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per audience."""
+    from merch.api import bp as api_bp
+    from merch.auth import bp as auth_bp
+    from merch.staff import bp as staff_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the API checks X-CSRFToken itself, only for cookie sessions
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Pages get a friendly page in the reader's language; the API gets JSON errors."""
+    from merch.errors import register
+
+    register(app)
+
+
+@lru_cache(maxsize=256)
+def _asset_digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals every template can use: cache-busted assets and the language list."""
+    from flask import url_for
+
+    static_folder = Path(app.static_folder or "static")
+    # Versioned URLs change whenever the file does, so browsers may keep them a year.
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31_536_000)
+
+    def asset_url(filename: str) -> str:
+        path = static_folder / filename
+        version = _asset_digest(str(path), path.stat().st_mtime)
+        return url_for("static", filename=filename, v=version)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "asset_url": asset_url,
+            "languages": LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
+            "html_lang": str(current_language()),
+            "babel_locale": get_locale,
+        }
+
+
+def register_commands(app: Flask) -> None:
+    """flask --app merch init-db | seed-demo | create-user."""
+    from merch.cli import register
+
+    register(app)

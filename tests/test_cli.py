@@ -1,0 +1,78 @@
+"""flask --app merch init-db | seed-demo | create-user."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from merch.extensions import db
+from merch.models import Area, Rule, Shop, User
+
+
+def test_init_db_is_safe_to_run_twice(runner):
+    first = runner.invoke(args=["init-db"])
+    second = runner.invoke(args=["init-db"])
+
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "0 guide rules added" in second.output
+    assert db.session.scalar(select(func.count()).select_from(Rule)) == 14
+
+
+def test_seed_demo_creates_the_contracts_demo_data(runner, client, clock):
+    result = runner.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    shops = {shop.code: shop for shop in db.session.scalars(select(Shop))}
+    assert set(shops) == {"ZZ001", "ZZ002", "LY001"}
+    assert shops["ZZ001"].area.code == "HN-ZZ" and shops["LY001"].area.code == "HN-LY"
+    assert db.session.scalar(select(Area.name).where(Area.code == "HN-ZZ")) == "鄭州區"
+    assert all(s.timezone == "Asia/Shanghai" and s.language == "zh-Hans" for s in shops.values())
+    assert str(shops["ZZ001"].opened_on) == "2026-10-25"
+    users = {user.username: user for user in db.session.scalars(select(User))}
+    assert users["super1"].area.code == "HN-ZZ" and users["staff2"].shop.code == "LY001"
+    login = client.post("/api/v1/login", json={"username": "staff1", "password": "demo-pass-123"})
+    assert login.status_code == 200
+
+
+def test_seed_demo_again_changes_nothing_and_keeps_passwords(runner, client):
+    runner.invoke(args=["seed-demo"])
+    user = db.session.scalar(select(User).where(User.username == "staff1"))
+    user.set_password("changed-password-1")
+    db.session.commit()
+
+    again = runner.invoke(args=["seed-demo"])
+
+    assert again.exit_code == 0
+    assert "nothing changed" in again.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 4
+    assert client.post("/api/v1/login", json={"username": "staff1", "password": "changed-password-1"}).status_code == 200
+
+
+def test_seed_demo_uses_the_demo_password_setting(app, runner, client):
+    app.config["DEMO_PASSWORD"] = "another-pass-456"
+
+    runner.invoke(args=["seed-demo"])
+
+    assert client.post("/api/v1/login", json={"username": "admin", "password": "another-pass-456"}).status_code == 200
+
+
+def test_create_user_adds_staff_to_a_shop(runner, client):
+    runner.invoke(args=["seed-demo"])
+
+    result = runner.invoke(
+        args=["create-user", "staff9", "--role", "staff", "--shop", "ZZ002", "--password", "s3cret-pass"]
+    )
+
+    assert result.exit_code == 0, result.output
+    login = client.post("/api/v1/login", json={"username": "staff9", "password": "s3cret-pass"})
+    assert login.get_json()["user"]["store"] == "ZZ002"
+
+
+def test_create_user_refuses_staff_without_a_shop_and_unknown_shops(runner):
+    no_shop = runner.invoke(args=["create-user", "x1", "--role", "staff", "--password", "long-enough"])
+    bad_shop = runner.invoke(
+        args=["create-user", "x2", "--role", "staff", "--shop", "NOPE", "--password", "long-enough"]
+    )
+
+    assert no_shop.exit_code != 0 and "shop" in no_shop.output
+    assert bad_shop.exit_code != 0 and "NOPE" in bad_shop.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -1,0 +1,72 @@
+"""The catalogs: every message in the code is translated, placeholders match, .mo is fresh."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGS = ROOT / "merch" / "translations"
+LOCALES = ("zh_Hant", "zh_Hans")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def source_messages() -> set[str]:
+    found: set[str] = set()
+    method_map = [("merch/**.py", "python"), ("templates/**.html", "jinja2")]
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords=KEYWORDS
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def catalog(locale: str):
+    with open(CATALOGS / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_message_in_the_code_is_translated(locale):
+    translated = {
+        (message.id[0] if isinstance(message.id, tuple) else message.id)
+        for message in catalog(locale)
+        if message.id and message.string and all(message.string if isinstance(message.string, tuple) else [message.string])
+    }
+
+    missing = sorted(source_messages() - translated)
+
+    assert missing == [], f"untranslated in {locale}: run pybabel extract/update (README) and translate"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_translations_keep_the_placeholders(locale):
+    for message in catalog(locale):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) <= expected | {"num"}, message.id
+            assert expected - {"num"} <= set(PLACEHOLDER.findall(string)) | {"num"}, message.id
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_compiled_catalog_matches_its_source(locale):
+    source = catalog(locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, source)
+    buffer.seek(0)
+    fresh = {message.id: message.string for message in read_mo(buffer) if message.id}
+    with open(CATALOGS / locale / "LC_MESSAGES" / "messages.mo", "rb") as handle:
+        committed = {message.id: message.string for message in read_mo(handle) if message.id}
+
+    assert committed == fresh, "messages.mo is stale: run pybabel compile -d merch/translations"

@@ -1,0 +1,202 @@
+"""The shop assistant's pages, used as a phone browser would (without JavaScript)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from merch.extensions import db
+from merch.models import Submission
+from tests import factories
+from tests.conftest import csrf_from, page_login
+
+
+def checklist_form_data(html: str, **overrides):
+    """A passing opening checklist as the page's fields carry it."""
+    key = re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', html).group(1)
+    data = {
+        "csrf_token": csrf_from(html),
+        "idempotency_key": key,
+        "stack_count.thickness": ["thin", "thick", "thin"],
+        "stack_count.count": ["5", "3", ""],
+        "folded_size_order.sizes": "XL, L, M, S",
+        "folded_colour_order.colour": ["#F5F0E6", "#C8A27A", "#3B2F2F"],
+        "folded_grouping": "yes",
+        "folded_mannequin": "yes",
+        "hang_count.count": ["3", "2", "4"],
+        "hanging_size_order.sizes": "S M L",
+        "hanging_colour_order.colour": ["#FFFFFF", "#888888", ""],
+        "same_hanger": "yes",
+        "hanging_tidy": "yes",
+        "window_refresh": "yes",
+        "window_clean": "yes",
+        "window_seasonal": "yes",
+        "focal_point": "yes",
+        "photo.folded": (io.BytesIO(factories.unique_jpeg()), "folded.jpg"),
+        "photo.hanging": (io.BytesIO(factories.unique_jpeg()), "hanging.jpg"),
+        "photo.window": (io.BytesIO(factories.unique_jpeg()), "window.jpg"),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_sign_in_page_is_in_traditional_chinese_by_default(client):
+    html = client.get("/login").get_data(as_text=True)
+
+    assert '<html lang="zh-Hant">' in html
+    assert "登入" in html
+
+
+def test_wrong_password_shows_a_message_and_keeps_the_username(client, staff):
+    token = csrf_from(client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True))
+
+    response = client.post(
+        "/login",
+        data={"username": "staff1", "password": "wrong-one", "csrf_token": token},
+        headers={"Accept-Language": "en"},
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Wrong username or password." in html
+    assert 'value="staff1"' in html
+
+
+def test_sign_in_ignores_a_next_link_to_another_site(client, staff):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+
+    response = client.post(
+        "/login",
+        data={"username": "staff1", "password": factories.PASSWORD, "csrf_token": token, "next": "//evil.example/"},
+    )
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_home_shows_todays_two_checklists_in_the_users_language(client, signed_in_staff):
+    html = client.get("/").get_data(as_text=True)
+
+    assert "郑州二七店" in html
+    assert "开店" in html and "闭店" in html  # the shop's language: Simplified
+    assert "/checklist/opening" in html
+    assert "/checklist/closing" not in html  # closing opens at 21:00
+
+
+def test_checklist_page_has_a_card_per_rule_and_camera_inputs(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+
+    assert html.count('class="card rule') == 14
+    assert html.count('capture="environment"') == 4
+    assert 'accept="image/*"' in html
+    assert 'name="stack_count.count"' in html
+
+
+def test_staff_submits_a_full_opening_checklist_and_sees_100(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+
+    response = client.post("/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data")
+
+    assert response.status_code == 303
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "100.0" in result
+    assert result.count("/api/v1/photos/") >= 6  # three thumbnails, each linking to its display copy
+
+
+def test_failed_item_shows_its_reason_on_the_result_page(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    data = checklist_form_data(html, **{"stack_count.count": ["7", "3", ""]})
+
+    response = client.post("/checklist/opening", data=data, content_type="multipart/form-data")
+    client.post(
+        "/language", data={"language": "en", "csrf_token": csrf_from(html), "next": "/"}
+    )
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+
+    assert "stack 1: 7 thin pieces, 4–6 allowed" in result
+
+
+def test_invalid_answer_rerenders_the_form_with_everything_entered(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    data = checklist_form_data(html, **{"folded_size_order.sizes": "XL, XLL, M", "hang_count.count": ["3", "9", "4"]})
+
+    response = client.post("/checklist/opening", data=data, content_type="multipart/form-data")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "XLL" in page
+    assert 'value="XL, XLL, M"' in page
+    assert 'value="9"' in page
+    assert 'value="#C8A27A"' in page
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_fetch_submission_gets_json_errors_so_the_page_keeps_its_photos(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    data = checklist_form_data(html, **{"photo.window": (io.BytesIO(b"not an image"), "w.jpg")})
+
+    response = client.post(
+        "/checklist/opening", data=data, content_type="multipart/form-data", headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 415
+    assert set(response.get_json()["errors"]) == {"photo.window"}
+
+
+def test_double_tap_submits_once(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    first = client.post("/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data")
+
+    second = client.post("/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data")
+
+    assert first.status_code == 303
+    assert second.status_code in (302, 303)
+    assert second.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_post_without_csrf_token_is_refused(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    data = checklist_form_data(html)
+    del data["csrf_token"]
+
+    response = client.post("/checklist/opening", data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_another_shops_staff_cannot_open_a_result(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    location = client.post(
+        "/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data"
+    ).headers["Location"]
+    other = factories.make_user("staff", username="staff2")
+    db.session.commit()
+    client.post("/logout", data={"csrf_token": csrf_from(html)})
+
+    page_login(client, other.username)
+
+    assert client.get(location).status_code == 404
+
+
+def test_supervisor_home_lists_their_areas_submissions(client, signed_in_staff, staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    client.post("/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data")
+    supervisor = factories.make_user("supervisor", area=staff.shop.area)
+    db.session.commit()
+    client.post("/logout", data={"csrf_token": csrf_from(html)})
+
+    page_login(client, supervisor.username)
+    overview = client.get("/").get_data(as_text=True)
+
+    assert "ZZ001" in overview and "100.0" in overview
+
+
+def test_pages_need_sign_in(client):
+    response = client.get("/checklist/opening")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
