@@ -1,0 +1,32 @@
+"""Scoring against the display rules: pure functions, no Flask, reused by pages, API and CLI."""
+
+from merch.scoring.colours import lightness
+from merch.scoring.kinds import (
+    KINDS,
+    ItemOutcome,
+    ScoringContext,
+    score_item,
+    submission_score,
+    validate_answer,
+)
+from merch.scoring.messages import render_invalid, render_problem
+from merch.scoring.problems import InvalidAnswer, Problem
+from merch.scoring.sizes import SizeKey, UnknownSize, check_sequence, parse_size
+
+__all__ = [
+    "KINDS",
+    "InvalidAnswer",
+    "ItemOutcome",
+    "Problem",
+    "ScoringContext",
+    "SizeKey",
+    "UnknownSize",
+    "check_sequence",
+    "lightness",
+    "parse_size",
+    "render_invalid",
+    "render_problem",
+    "score_item",
+    "submission_score",
+    "validate_answer",
+]
