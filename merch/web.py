@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, g, request, session
 from flask_babel import get_locale
+from flask_babel import refresh as refresh_babel
 from flask_login import current_user
 
 from merch.database import configure_engine, mark_read_only
@@ -16,6 +17,7 @@ from merch.extensions import babel, csrf, db, login_manager, migrate
 from merch.i18n import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, choose_language
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REQUEST_SCOPED = ("merch_language", "api_user", "api_token")
 
 
 def register_extensions(app: Flask) -> None:
@@ -35,7 +37,12 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
 
     @app.before_request
-    def _declare_transaction_mode() -> None:
+    def _start_request() -> None:
+        # g lives as long as the app context, which a request shares with an outer one
+        # (a CLI command or a test): start each request without another request's caller.
+        for name in REQUEST_SCOPED:
+            g.pop(name, None)
+        refresh_babel()
         mark_read_only(request.method in READ_ONLY_METHODS)
 
 

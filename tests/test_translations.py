@@ -59,14 +59,18 @@ def test_translations_keep_the_placeholders(locale):
             assert expected - {"num"} <= set(PLACEHOLDER.findall(string)) | {"num"}, message.id
 
 
+def _key(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_compiled_catalog_matches_its_source(locale):
     source = catalog(locale)
     buffer = io.BytesIO()
     write_mo(buffer, source)
     buffer.seek(0)
-    fresh = {message.id: message.string for message in read_mo(buffer) if message.id}
+    fresh = {_key(message.id): _key(message.string) for message in read_mo(buffer) if message.id}
     with open(CATALOGS / locale / "LC_MESSAGES" / "messages.mo", "rb") as handle:
-        committed = {message.id: message.string for message in read_mo(handle) if message.id}
+        committed = {_key(message.id): _key(message.string) for message in read_mo(handle) if message.id}
 
     assert committed == fresh, "messages.mo is stale: run pybabel compile -d merch/translations"

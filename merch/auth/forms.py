@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length
 
-from merch.i18n import LANGUAGE_NAMES, LANGUAGES
+from merch.i18n import LANGUAGES
 
 
 class LoginForm(FlaskForm):
@@ -26,9 +26,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(
-        _l("Language"), choices=[(tag, LANGUAGE_NAMES[tag]) for tag in LANGUAGES]
-    )
+    language = StringField(_l("Language"), validators=[AnyOf(LANGUAGES)])
     next = HiddenField()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from merch.extensions import db
 from merch.models.org import User
+from merch.models.submissions import Submission
 from merch.models.types import UTCDateTime
 
 
@@ -39,3 +40,5 @@ class IdempotencyRecord(db.Model):  # type: ignore[name-defined]
     request_hash: Mapped[str] = mapped_column(String(64))
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    submission: Mapped[Submission] = relationship()

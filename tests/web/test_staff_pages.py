@@ -147,9 +147,14 @@ def test_fetch_submission_gets_json_errors_so_the_page_keeps_its_photos(client, 
 
 def test_double_tap_submits_once(client, signed_in_staff):
     html = client.get("/checklist/opening").get_data(as_text=True)
-    first = client.post("/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data")
+    photos = {area: factories.unique_jpeg() for area in ("folded", "hanging", "window")}
 
-    second = client.post("/checklist/opening", data=checklist_form_data(html), content_type="multipart/form-data")
+    def tap():
+        files = {f"photo.{area}": (io.BytesIO(data), f"{area}.jpg") for area, data in photos.items()}
+        return client.post("/checklist/opening", data=checklist_form_data(html, **files), content_type="multipart/form-data")
+
+    first = tap()
+    second = tap()
 
     assert first.status_code == 303
     assert second.status_code in (302, 303)
