@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import get_translations
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from merch.i18n import raw_translators
@@ -81,6 +82,20 @@ def register(app: Flask) -> None:
                 response.headers["Allow"] = ", ".join(allowed)
             return response
         return render_template("errors/error.html", message=translated(code), status=status), status
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError) -> Any:
+        # The database could not be reached or stayed locked past the busy timeout: the
+        # request changed nothing, and the same request can simply be sent again.
+        app.logger.warning("database unavailable: %s", error)
+        if _is_api():
+            response = api_error_response(503, "service_unavailable")
+        else:
+            response = app.make_response(
+                (render_template("errors/error.html", message=translated("service_unavailable"), status=503), 503)
+            )
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:

@@ -58,6 +58,8 @@ def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettex
         return gettext("This method is not allowed here.")
     if code == "too_many_requests":
         return gettext("Too many attempts. Wait a moment and try again.")
+    if code == "service_unavailable":
+        return gettext("The server is busy. Nothing was saved: try again in a few seconds.")
     if code == "bad_request":
         detail = params.get("detail")
         return detail if isinstance(detail, str) else gettext("The request is not in the expected form.")

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from merch import create_app
+from merch.database import mark_read_only
 from merch.extensions import db
 from merch.services.setup import install_guide_rules
 from tests import factories
@@ -56,6 +57,10 @@ def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
         }
     )
     with app.app_context():
+        # The test's own session reads in deferred transactions, so a test that looks at
+        # the database never sits on SQLite's write lock while the app (another thread
+        # of a live server, say) writes.
+        mark_read_only(True)
         db.drop_all()
         db.create_all()
         install_guide_rules(datetime(2026, 1, 1, tzinfo=timezone.utc))

@@ -154,18 +154,18 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
         return SubmissionOutcome(replay, created=False)
     if _live_submission_exists(shop.id, request.shift, day):
         raise SubmissionRefused(409, "already_submitted")
-    submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
-    db.session.add(
-        IdempotencyRecord(
-            user_id=user.id,
-            key=request.idempotency_key,
-            request_hash=fingerprint,
-            submission=submission,
-            created_at=request.received_at,
-        )
-    )
     written: list[Path] = []
     try:
+        submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
+        db.session.add(
+            IdempotencyRecord(
+                user_id=user.id,
+                key=request.idempotency_key,
+                request_hash=fingerprint,
+                submission=submission,
+                created_at=request.received_at,
+            )
+        )
         db.session.flush()
         _store_photos(submission, processed, upload_folder, request.received_at, written)
         db.session.commit()
@@ -195,6 +195,13 @@ def _build_submission(
     processed: list[tuple[str, str, ProcessedPhoto]],
 ) -> Submission:
     due = due_at(hours, request.shift, day)
+    # History is read before the new rows join the session, so no query flushes them
+    # half-built.
+    last_changes = {
+        version.rule.key: last_window_change(shop.id, version.rule.key, day)
+        for version in versions
+        if version.rule.kind == "refresh"
+    }
     submission = Submission(
         shop_id=shop.id,
         user_id=request.user.id,
@@ -208,7 +215,7 @@ def _build_submission(
     db.session.add(submission)
     photographed = {area for area, _, _ in processed}
     for position, version in enumerate(versions):
-        submission.items.append(_scored_item(position, version, answers, photographed, shop, day))
+        submission.items.append(_scored_item(position, version, answers, photographed, last_changes, day))
     submission.score = submission_score((item.weight, item.exact_credit) for item in submission.items)
     return submission
 
@@ -379,15 +386,13 @@ def _scored_item(
     version: RuleVersion,
     answers: dict[str, dict[str, Any] | None],
     photographed: set[str],
-    shop: Shop,
+    last_changes: dict[str, date | None],
     day: date,
 ) -> ItemResult:
     rule = version.rule
     answer = answers.get(rule.key)
     has_photo = rule.area in photographed
-    last_change = (
-        last_window_change(shop.id, rule.key, day) if rule.kind == "refresh" else None
-    )
+    last_change = last_changes.get(rule.key)
     outcome = score_item(
         rule.kind,
         version.params,
