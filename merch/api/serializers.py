@@ -23,7 +23,9 @@ def iso(moment: datetime | None, where: User | Shop | None = None) -> str | None
         return None
     shop = where if isinstance(where, Shop) else getattr(where, "shop", None)
     zone = ZoneInfo(shop.timezone) if shop is not None else None
-    return moment.astimezone(zone).isoformat() if zone else moment.isoformat()
+    # Whole seconds: what a person reads, and what a phone sends back as completed_at.
+    local = moment.astimezone(zone) if zone else moment
+    return local.replace(microsecond=0).isoformat()
 
 
 def score_number(score: Decimal | None) -> float | None:

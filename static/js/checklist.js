@@ -101,7 +101,35 @@
     if (firstCard) firstCard.scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  // Counting what is still open before sending: an unanswered item or a missing photo
+  // scores 0, and a tap on "submit" too early should not cost the shop its score.
+  function unanswered() {
+    var count = 0;
+    form.querySelectorAll("fieldset.rule").forEach(function (card) {
+      var answered = Array.prototype.some.call(card.querySelectorAll("input, select"), function (input) {
+        if (input.type === "radio") return input.checked;
+        if (input.type === "color" || input.tagName === "SELECT") return false;
+        return input.value.trim() !== "";
+      });
+      if (!answered) count += 1;
+    });
+    return count;
+  }
+
+  function missingPhotos() {
+    var count = 0;
+    form.querySelectorAll("[data-photo-input][data-required]").forEach(function (input) {
+      if (!input.files || input.files.length === 0) count += 1;
+    });
+    return count;
+  }
+
   form.addEventListener("submit", function (event) {
+    var items = unanswered(), photos = missingPhotos();
+    if ((items || photos) && form.dataset.incompleteMessage) {
+      var question = form.dataset.incompleteMessage.replace("%(items)s", items).replace("%(photos)s", photos);
+      if (!window.confirm(question)) { event.preventDefault(); return; }
+    }
     if (!window.fetch || !window.FormData) return; // the plain form post still works
     event.preventDefault();
     var button = form.querySelector("[data-submit]");

@@ -87,3 +87,24 @@ def test_a_refused_answer_keeps_every_photo_and_answer_on_the_page(live_server, 
     phone.locator("button[data-submit]").tap()
     phone.wait_for_url("**/submissions/*")
     assert phone.locator(".result .score").inner_text() == "100.0"
+
+
+def test_submitting_with_open_items_asks_first_and_cancel_sends_nothing(live_server, phone, staff):
+    sign_in(phone, live_server, staff.username)
+    phone.goto(f"{live_server}/checklist/opening")
+    phone.locator("#rule-focal_point .choice-yes").tap()
+    questions: list[str] = []
+
+    def decline(dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    phone.on("dialog", decline)
+    phone.locator("button[data-submit]").tap()
+    phone.wait_for_timeout(300)
+
+    assert len(questions) == 1
+    assert "13" in questions[0] and "3" in questions[0]  # 13 items unanswered, 3 photos missing
+    assert phone.url.endswith("/checklist/opening")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
