@@ -29,6 +29,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a checklist can take an hour to fill; the session bounds the token
+    # Sign-in throttling: failures allowed per username and per address in the window.
+    SIGN_IN_WINDOW_SECONDS = 900
+    SIGN_IN_FAILURES_PER_USERNAME = 10
+    SIGN_IN_FAILURES_PER_ADDRESS = 50
     TESTING = False
 
 

@@ -63,7 +63,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
-        return api_error_response(error.status, error.code, error.field, error.params)
+        response = api_error_response(error.status, error.code, error.field, error.params)
+        if "retry_after" in error.params:
+            response.headers["Retry-After"] = str(error.params["retry_after"])
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Any:

@@ -9,13 +9,14 @@ from flask import current_app, request, send_file
 
 from merch.api import bp
 from merch.api.access import requires_user
+from merch.api.parsing import MAX_ID
 from merch.errors import ApiError
 from merch.extensions import db
 from merch.models import Photo, User
 from merch.services.accounts import can_view_submission
 
 
-@bp.get("/photos/<int:photo_id>")
+@bp.get(f"/photos/<int(max={MAX_ID}):photo_id>")
 @requires_user()
 def photo(user: User, photo_id: int) -> Any:
     """The photo's JPEG, if the caller may see its submission (else 404, revealing nothing)."""

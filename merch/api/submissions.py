@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from flask import current_app, jsonify, request
 
 from merch.api import bp
 from merch.api.access import requires_user
+from merch.api.parsing import MAX_ID, json_object
 from merch.clock import utcnow
 from merch.api.serializers import submission_json
 from merch.errors import ApiError
@@ -42,15 +42,7 @@ def parse_submission(user: User) -> SubmissionRequest:
     """The wire format to a SubmissionRequest, with api.md's 400s."""
     if request.mimetype != "multipart/form-data":
         raise ApiError(400, "bad_request")
-    raw_payload = request.form.get("payload")
-    if raw_payload is None:
-        raise ApiError(400, "bad_request", "payload")
-    try:
-        payload = json.loads(raw_payload)
-    except ValueError:
-        raise ApiError(400, "bad_request", "payload") from None
-    if not isinstance(payload, dict):
-        raise ApiError(400, "bad_request", "payload")
+    payload = json_object(request.form.get("payload"), "payload")
     answers = payload.get("answers", {})
     if answers is None:
         answers = {}
@@ -104,7 +96,7 @@ def create_submission(user: User) -> Any:
     return response
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get(f"/submissions/<int(max={MAX_ID}):submission_id>")
 @requires_user()
 def get_submission(user: User, submission_id: int) -> Any:
     """One submission, if the caller's role and scope cover it (else 404)."""

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from merch.auth import bp
 from merch.auth.forms import EmptyForm, LanguageForm, LoginForm
 from merch.extensions import db
+from merch.clock import utcnow
+from merch.errors import translated
 from merch.services.accounts import authenticate
+from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
 
 
 def safe_next(target: str | None) -> str | None:
@@ -35,15 +38,26 @@ def login() -> Any:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        user = authenticate(form.username.data or "", form.password.data or "")
-        if user is None:
+        username = form.username.data or ""
+        now, address = utcnow(), request.remote_addr or "unknown"
+        policy = ThrottlePolicy.from_config(current_app.config)
+        wait = retry_after(username, address, now, policy)
+        user = None if wait is not None else authenticate(username, form.password.data or "")
+        if wait is not None:
+            form.password.errors.append(translated("too_many_requests"))
+            status = 429
+        elif user is None:
+            record_failure(username, address, now, policy)
+            db.session.commit()
             form.password.errors.append(_("Wrong username or password."))
         else:
+            clear_failures(user.username)
+            db.session.commit()
             session.pop("language", None)
             login_user(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data) or url_for("staff.home"))
-    status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, language_form=LanguageForm()), status
 
 

@@ -1,6 +1,6 @@
 """The data model; importing this package registers every table."""
 
-from merch.models.auth import ApiToken, IdempotencyRecord
+from merch.models.auth import ApiToken, IdempotencyRecord, SignInFailure
 from merch.models.org import Area, Role, Shop, User
 from merch.models.rules import Rule, RuleVersion, current_versions_query
 from merch.models.submissions import (
@@ -25,6 +25,7 @@ __all__ = [
     "SENT_BACK",
     "SUBMITTED",
     "Shop",
+    "SignInFailure",
     "Submission",
     "User",
     "current_versions_query",

@@ -42,3 +42,14 @@ class IdempotencyRecord(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     submission: Mapped[Submission] = relationship()
+
+
+class SignInFailure(db.Model):  # type: ignore[name-defined]
+    """A failed sign-in, counted to slow down password guessing (shared by all app servers)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

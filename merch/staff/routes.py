@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from merch.api.parsing import MAX_ID
 from merch.api.serializers import problem_lines
 from merch.api.submissions import limits_from_config
 from merch.clock import utcnow
@@ -180,7 +181,7 @@ def submit(shift: str) -> Any:
     return _render_checklist(shift, form, request.form, errors, status_code)
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get(f"/submissions/<int(max={MAX_ID}):submission_id>")
 @login_required
 def submission(submission_id: int) -> Any:
     """A submission's score, every item with its reason, and the photos."""

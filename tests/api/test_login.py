@@ -73,3 +73,29 @@ def test_bad_token_is_unauthorized(client, staff):
     response = client.get("/api/v1/checklist?shift=opening", headers={"Authorization": "Bearer nonsense"})
 
     assert response.status_code == 401
+
+
+def test_repeated_wrong_passwords_are_throttled_with_retry_after(app, client, staff, clock):
+    app.config["SIGN_IN_FAILURES_PER_USERNAME"] = 3
+    for _ in range(3):
+        assert client.post("/api/v1/login", json={"username": "staff1", "password": "guess-123"}).status_code == 401
+
+    blocked = client.post("/api/v1/login", json={"username": "staff1", "password": PASSWORD})
+
+    assert blocked.status_code == 429
+    assert blocked.get_json()["error"]["code"] == "too_many_requests"
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 901
+    clock.now += timedelta(minutes=16)
+    assert client.post("/api/v1/login", json={"username": "staff1", "password": PASSWORD}).status_code == 200
+
+
+def test_successful_sign_in_resets_the_count(app, client, staff):
+    app.config["SIGN_IN_FAILURES_PER_USERNAME"] = 3
+    for _ in range(2):
+        client.post("/api/v1/login", json={"username": "staff1", "password": "guess-123"})
+    assert client.post("/api/v1/login", json={"username": "staff1", "password": PASSWORD}).status_code == 200
+
+    for _ in range(2):
+        client.post("/api/v1/login", json={"username": "staff1", "password": "guess-123"})
+
+    assert client.post("/api/v1/login", json={"username": "staff1", "password": PASSWORD}).status_code == 200

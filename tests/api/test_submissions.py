@@ -453,3 +453,33 @@ def test_unknown_api_path_and_method_answer_json(client, staff_headers):
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
     assert wrong_method.status_code == 405
     assert wrong_method.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["[" * 50_000, '{"shift": "opening", "answers": {"hang_count": {"counts": [NaN]}}}'],
+    ids=["deeply-nested", "nan"],
+)
+def test_hostile_payloads_are_answered_not_crashed_on(client, staff_headers, payload):
+    response = client.post(
+        "/api/v1/submissions",
+        data={"payload": payload},
+        headers={**staff_headers, "Idempotency-Key": new_key()},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code in (400, 422)
+    assert response.get_json()["error"]["code"] in ("bad_request", "invalid_answer")
+
+
+def test_deeply_nested_login_body_is_a_bad_request(client):
+    response = client.post("/api/v1/login", data="[" * 50_000, content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_ids_beyond_64_bits_are_not_found(client, staff_headers):
+    huge = 10**25
+
+    assert client.get(f"/api/v1/photos/{huge}", headers=staff_headers).status_code == 404
+    assert client.get(f"/api/v1/submissions/{huge}", headers=staff_headers).status_code == 404

@@ -205,3 +205,19 @@ def test_pages_need_sign_in(client):
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_sign_in_page_is_throttled_too(app, client, staff):
+    app.config["SIGN_IN_FAILURES_PER_USERNAME"] = 2
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    for _ in range(2):
+        client.post("/login", data={"username": "staff1", "password": "nope-nope", "csrf_token": token})
+
+    response = client.post(
+        "/login",
+        data={"username": "staff1", "password": factories.PASSWORD, "csrf_token": token},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
