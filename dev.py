@@ -40,7 +40,16 @@ def ensure_environment(requirements: Path) -> None:
         return
     print(f"Installing {requirements.name} …", flush=True)
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
+        [
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(requirements),
+        ],
         check=True,
     )
     stamp_file.write_text(stamp)
@@ -77,7 +86,10 @@ def run(port: str) -> None:
         "    admin   brand admin\n",
         flush=True,
     )
-    os.execv(str(PYTHON), [str(PYTHON), "-m", "flask", "--app", "merch", "run", "--host", "0.0.0.0", "--port", port])
+    os.execv(
+        str(PYTHON),
+        [str(PYTHON), "-m", "flask", "--app", "merch", "run", "--host", "0.0.0.0", "--port", port],
+    )
 
 
 def test(extra: list[str]) -> int:

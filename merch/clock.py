@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def utcnow() -> datetime:
@@ -17,4 +17,4 @@ def utcnow() -> datetime:
     moment = clock()
     if moment.tzinfo is None:
         raise ValueError("the configured CLOCK must return aware datetimes")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)

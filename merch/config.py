@@ -64,5 +64,5 @@ def normalise_database_url(url: str) -> str:
     """Send plain postgres URLs to the psycopg 3 driver, which is the one we install."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import get_translations
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from merch.i18n import raw_translators
-from merch.messages import refusal_message
+from merch.reasons import refusal
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -36,17 +34,11 @@ class ApiError(Exception):
         self.params = params
 
 
-def translated(code: str, params: dict[str, Any] | None = None) -> str:
-    """The refusal sentence for ``code`` in this request's language."""
-    gettext, ngettext = raw_translators(get_translations())
-    return refusal_message(code, params or {}, gettext, ngettext)
-
-
 def api_error_response(
     status: int, code: str, field: str | None = None, params: dict[str, Any] | None = None
 ) -> Response:
     """The contract's error body."""
-    body: dict[str, Any] = {"code": code, "message": translated(code, params)}
+    body: dict[str, Any] = {"code": code, "message": refusal(code, params)}
     if field:
         body["field"] = field
     response = jsonify({"error": body})
@@ -72,7 +64,7 @@ def register(app: Flask) -> None:
     def _csrf(error: CSRFError) -> Any:
         if _is_api():
             return api_error_response(400, "csrf_failed")
-        return render_template("errors/error.html", message=translated("csrf_failed"), status=400), 400
+        return render_template("errors/error.html", message=refusal("csrf_failed"), status=400), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
@@ -84,7 +76,7 @@ def register(app: Flask) -> None:
             if allowed:
                 response.headers["Allow"] = ", ".join(allowed)
             return response
-        return render_template("errors/error.html", message=translated(code), status=status), status
+        return render_template("errors/error.html", message=refusal(code), status=status), status
 
     @app.errorhandler(OperationalError)
     def _database_busy(error: OperationalError) -> Any:
@@ -95,7 +87,10 @@ def register(app: Flask) -> None:
             response = api_error_response(503, "service_unavailable")
         else:
             response = app.make_response(
-                (render_template("errors/error.html", message=translated("service_unavailable"), status=503), 503)
+                (
+                    render_template("errors/error.html", message=refusal("service_unavailable"), status=503),
+                    503,
+                )
             )
         response.headers["Retry-After"] = "5"
         return response
@@ -105,4 +100,4 @@ def register(app: Flask) -> None:
         app.logger.exception("unhandled error")
         if _is_api():
             return api_error_response(500, "internal_error")
-        return render_template("errors/error.html", message=translated("internal_error"), status=500), 500
+        return render_template("errors/error.html", message=refusal("internal_error"), status=500), 500

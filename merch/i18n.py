@@ -74,9 +74,7 @@ def normalise_language(value: str | None) -> str | None:
     return _RANGE_TO_LANGUAGE.get(value.strip().lower().replace("_", "-"))
 
 
-def choose_language(
-    accept_language: str | None, user_language: str | None, shop_language: str | None
-) -> str:
+def choose_language(accept_language: str | None, user_language: str | None, shop_language: str | None) -> str:
     """The reader's language by api.md's order of precedence."""
     return (
         match_accept_language(accept_language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,9 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
-    def set_local(self, year: int, month: int, day: int, hour: int, minute: int = 0, zone: str = "Asia/Shanghai") -> None:
+    def set_local(
+        self, year: int, month: int, day: int, hour: int, minute: int = 0, zone: str = "Asia/Shanghai"
+    ) -> None:
         self.now = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
 
 
@@ -63,7 +65,7 @@ def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
         mark_read_only(True)
         db.drop_all()
         db.create_all()
-        install_guide_rules(datetime(2026, 1, 1, tzinfo=timezone.utc))
+        install_guide_rules(datetime(2026, 1, 1, tzinfo=UTC))
         db.session.commit()
         yield app
         db.session.remove()

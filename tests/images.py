@@ -12,7 +12,7 @@ XMP_PACKET = (
     b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
     b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="SecretPhone"/>'
-    b"</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
+    b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
 )
 
 
@@ -103,7 +103,9 @@ def display_p3_profile() -> bytes:
         + b"acsp"
         + b"\0" * 24
         + struct.pack(">I", 0)
-        + _s15(0.9642) + _s15(1.0) + _s15(0.8249)
+        + _s15(0.9642)
+        + _s15(1.0)
+        + _s15(0.8249)
         + b"\0" * 48
     )
     assert len(header) == 128

@@ -44,7 +44,9 @@ def test_seed_demo_again_changes_nothing_and_keeps_passwords(runner, client):
     assert again.exit_code == 0
     assert "nothing changed" in again.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 4
-    assert client.post("/api/v1/login", json={"username": "staff1", "password": "changed-password-1"}).status_code == 200
+    assert (
+        client.post("/api/v1/login", json={"username": "staff1", "password": "changed-password-1"}).status_code == 200
+    )
 
 
 def test_seed_demo_uses_the_demo_password_setting(app, runner, client):

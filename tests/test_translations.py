@@ -38,7 +38,9 @@ def test_every_message_in_the_code_is_translated(locale):
     translated = {
         (message.id[0] if isinstance(message.id, tuple) else message.id)
         for message in catalog(locale)
-        if message.id and message.string and all(message.string if isinstance(message.string, tuple) else [message.string])
+        if message.id
+        and message.string
+        and all(message.string if isinstance(message.string, tuple) else [message.string])
     }
 
     missing = sorted(source_messages() - translated)

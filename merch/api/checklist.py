@@ -10,8 +10,8 @@ from flask import jsonify, request
 
 from merch.api import bp
 from merch.api.access import requires_user
-from merch.clock import utcnow
 from merch.api.serializers import checklist_json
+from merch.clock import utcnow
 from merch.errors import ApiError
 from merch.models import Role, User
 from merch.rulebook import SHIFTS

@@ -9,8 +9,8 @@ from flask import current_app, g, jsonify, request
 from merch.api import bp
 from merch.api.access import authenticated_user
 from merch.api.parsing import json_object
-from merch.clock import utcnow
 from merch.api.serializers import iso, user_json
+from merch.clock import utcnow
 from merch.errors import ApiError
 from merch.extensions import db
 from merch.services.accounts import authenticate, issue_token

@@ -81,8 +81,15 @@ SCHEMAS: dict[str, Any] = {
     "Checklist": {
         "type": "object",
         "required": [
-            "store", "name", "shift", "business_date", "opens_at", "due_at",
-            "submission_id", "submission_status", "items",
+            "store",
+            "name",
+            "shift",
+            "business_date",
+            "opens_at",
+            "due_at",
+            "submission_id",
+            "submission_status",
+            "items",
         ],
         "properties": {
             "store": {"type": "string"},
@@ -113,8 +120,20 @@ SCHEMAS: dict[str, Any] = {
     "SubmissionItem": {
         "type": "object",
         "required": [
-            "key", "kind", "area", "title", "params", "weight", "rule_version",
-            "photo_required", "answer", "passed", "credit", "reason", "problems", "photos",
+            "key",
+            "kind",
+            "area",
+            "title",
+            "params",
+            "weight",
+            "rule_version",
+            "photo_required",
+            "answer",
+            "passed",
+            "credit",
+            "reason",
+            "problems",
+            "photos",
         ],
         "properties": {
             "key": {"type": "string"},
@@ -136,8 +155,19 @@ SCHEMAS: dict[str, Any] = {
     "Submission": {
         "type": "object",
         "required": [
-            "id", "store", "shift", "business_date", "status", "late", "submitted_by",
-            "completed_at", "received_at", "due_at", "score", "items", "photos",
+            "id",
+            "store",
+            "shift",
+            "business_date",
+            "status",
+            "late",
+            "submitted_by",
+            "completed_at",
+            "received_at",
+            "due_at",
+            "score",
+            "items",
+            "photos",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -192,10 +222,18 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The caller's shop checklist for a shift (staff only).",
             "parameters": [
-                {"name": "shift", "in": "query", "required": True,
-                 "schema": {"type": "string", "enum": ["opening", "closing"]}},
-                {"name": "business_date", "in": "query", "required": False,
-                 "schema": {"type": "string", "format": "date"}},
+                {
+                    "name": "shift",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["opening", "closing"]},
+                },
+                {
+                    "name": "business_date",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "format": "date"},
+                },
             ],
             "responses": {"200": _json(_ref("Checklist"), "The checklist"), **_errors(400, 401, 403, 422)},
         }
@@ -204,8 +242,12 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Submit a checklist with its photos (staff only).",
             "parameters": [
-                {"name": "Idempotency-Key", "in": "header", "required": True,
-                 "schema": {"type": "string", "format": "uuid"}},
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
             ],
             "requestBody": {
                 "required": True,
@@ -248,11 +290,18 @@ PATHS: dict[str, Any] = {
             "summary": "A stored photo's display copy, or its thumbnail with size=thumb.",
             "parameters": [
                 _ID,
-                {"name": "size", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": ["thumb", "display"]}},
+                {
+                    "name": "size",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["thumb", "display"]},
+                },
             ],
             "responses": {
-                "200": {"description": "JPEG", "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+                "200": {
+                    "description": "JPEG",
+                    "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+                },
                 **_errors(400, 401, 404),
             },
         }

@@ -9,11 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import get_translations
 
-from merch.i18n import normalise_language, raw_translators
-from merch.models import ItemResult, Photo, Shop, Submission, User
-from merch.scoring import Problem, render_problem
+from merch.i18n import normalise_language
+from merch.models import Photo, Shop, Submission, User
+from merch.reasons import problem_lines
 from merch.services.checklists import ChecklistStatus, rule_title
 
 
@@ -39,8 +38,7 @@ def user_json(user: User) -> dict[str, Any]:
         "role": user.role,
         "store": user.shop.code if user.shop else None,
         "area": user.area_code,
-        "language": normalise_language(user.language)
-        or (user.shop.language if user.shop else None),
+        "language": normalise_language(user.language) or (user.shop.language if user.shop else None),
     }
 
 
@@ -82,12 +80,6 @@ def photo_json(photo: Photo) -> dict[str, Any]:
         "captured_at": iso(photo.captured_at, photo.submission.shop),
         "duplicate_of": photo.duplicate_of_id,
     }
-
-
-def problem_lines(item: ItemResult) -> list[str]:
-    """An item's problems as sentences in the request's language."""
-    gettext, ngettext = raw_translators(get_translations())
-    return [render_problem(Problem.from_json(raw), gettext, ngettext) for raw in item.problems]
 
 
 def submission_json(submission: Submission, language: str) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from flask import current_app, jsonify, request
 from merch.api import bp
 from merch.api.access import requires_user
 from merch.api.parsing import MAX_ID, json_object
-from merch.clock import utcnow
 from merch.api.serializers import submission_json
+from merch.clock import utcnow
 from merch.errors import ApiError
 from merch.extensions import db
 from merch.models import Role, Submission, User
@@ -27,15 +27,6 @@ from merch.services.submissions import (
     submit_checklist,
 )
 from merch.web import current_language
-
-
-def limits_from_config() -> Limits:
-    config = current_app.config
-    return Limits(
-        max_photo_bytes=config["MAX_PHOTO_BYTES"],
-        max_photos=config["MAX_PHOTOS_PER_SUBMISSION"],
-        max_pixels=config["MAX_PHOTO_PIXELS"],
-    )
 
 
 def parse_submission(user: User) -> SubmissionRequest:
@@ -78,7 +69,7 @@ def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
     """Run the submission operation, turning its refusals into API errors."""
     try:
         outcome = submit_checklist(
-            request_data, limits_from_config(), Path(current_app.config["UPLOAD_FOLDER"])
+            request_data, Limits.from_config(current_app.config), Path(current_app.config["UPLOAD_FOLDER"])
         )
     except SubmissionRefused as refused:
         raise ApiError(refused.status, refused.code, refused.field, **refused.params) from None

@@ -11,9 +11,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from merch.auth import bp
 from merch.auth.forms import EmptyForm, LanguageForm, LoginForm
-from merch.extensions import db
 from merch.clock import utcnow
-from merch.errors import translated
+from merch.extensions import db
+from merch.reasons import refusal
 from merch.services.accounts import authenticate
 from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
 
@@ -46,7 +46,7 @@ def login() -> Any:
         wait = retry_after(username, address, now, policy)
         user = None if wait is not None else authenticate(username, form.password.data or "")
         if wait is not None:
-            form.password.errors.append(translated("too_many_requests"))
+            form.password.errors.append(refusal("too_many_requests"))
             status = 429
         elif user is None:
             record_failure(username, address, now, policy)

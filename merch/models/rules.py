@@ -28,9 +28,7 @@ class Rule(db.Model):  # type: ignore[name-defined]
     position: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True)
 
-    versions: Mapped[list[RuleVersion]] = relationship(
-        back_populates="rule", order_by="RuleVersion.version"
-    )
+    versions: Mapped[list[RuleVersion]] = relationship(back_populates="rule", order_by="RuleVersion.version")
 
 
 class RuleVersion(db.Model):  # type: ignore[name-defined]
@@ -54,12 +52,7 @@ class RuleVersion(db.Model):  # type: ignore[name-defined]
 
     def title(self, language: str) -> str:
         """The title in ``language``, falling back to Traditional Chinese then English."""
-        return (
-            self.titles.get(language)
-            or self.titles.get("zh-Hant")
-            or self.titles.get("en")
-            or self.rule.key
-        )
+        return self.titles.get(language) or self.titles.get("zh-Hant") or self.titles.get("en") or self.rule.key
 
 
 def current_versions_query():  # type: ignore[no-untyped-def]

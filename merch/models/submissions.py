@@ -106,9 +106,7 @@ class Photo(db.Model):  # type: ignore[name-defined]
     __tablename__ = "photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
-    )
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     area: Mapped[str] = mapped_column(String(16))
     field_name: Mapped[str] = mapped_column(String(80))
     sha256: Mapped[str] = mapped_column(String(64), index=True)

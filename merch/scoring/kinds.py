@@ -157,7 +157,13 @@ def _stack_count(params: dict[str, Any], answer: dict[str, Any], _: ScoringConte
             problems.append(
                 Problem(
                     "stack_out_of_range",
-                    {"index": index, "count": stack["count"], "thickness": stack["thickness"], "min": low, "max": high},
+                    {
+                        "index": index,
+                        "count": stack["count"],
+                        "thickness": stack["thickness"],
+                        "min": low,
+                        "max": high,
+                    },
                 )
             )
     total = len(answer["stacks"])

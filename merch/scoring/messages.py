@@ -57,7 +57,9 @@ def render_problem(problem: Problem, gettext: Gettext, ngettext: Ngettext) -> st
         if code == "size_order_ascending":
             return gettext("%(first)s before %(second)s: sizes must get larger going back") % p
         if code == "colour_lighter":
-            return gettext("colour %(index)s (%(colour)s) is lighter than colour %(other_index)s (%(other_colour)s)") % p
+            return (
+                gettext("colour %(index)s (%(colour)s) is lighter than colour %(other_index)s (%(other_colour)s)") % p
+            )
         if code == "colour_darker":
             return gettext("colour %(index)s (%(colour)s) is darker than colour %(other_index)s (%(other_colour)s)") % p
         if code == "window_not_changed":
@@ -92,9 +94,10 @@ def render_invalid(error: InvalidAnswer, gettext: Gettext, ngettext: Ngettext) -
         if code == "unknown_size":
             return gettext("unknown size “%(size)s”") % p
         if code == "mixed_size_systems":
-            return gettext(
-                "size “%(size)s” does not match the other sizes (“%(other)s”): use one size system per display"
-            ) % p
+            return (
+                gettext("size “%(size)s” does not match the other sizes (“%(other)s”): use one size system per display")
+                % p
+            )
         if code == "bad_colour":
             return gettext("colour %(index)s must look like #RRGGBB") % p
         if code == "too_few":

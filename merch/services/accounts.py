@@ -14,7 +14,6 @@ from merch.extensions import db
 from merch.models import ApiToken, Role, Shop, Submission, User
 
 
-
 @cache
 def _dummy_hash() -> str:
     # Checked when the username is unknown, so a wrong username takes as long as a wrong

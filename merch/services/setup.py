@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -141,5 +141,3 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
-
-

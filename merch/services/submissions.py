@@ -11,10 +11,10 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from collections.abc import Iterable
 from typing import IO, Any
 
 from sqlalchemy import func, select
@@ -45,9 +45,7 @@ _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class SubmissionRefused(Exception):
     """A request the contract refuses; nothing has been stored."""
 
-    def __init__(
-        self, status: int, code: str, field: str | None = None, **params: Any
-    ) -> None:
+    def __init__(self, status: int, code: str, field: str | None = None, **params: Any) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
@@ -65,7 +63,7 @@ class UploadedPhoto:
     @property
     def target(self) -> str:
         """The area or item key the field names (``photo.folded`` -> ``folded``)."""
-        return self.field_name[len(PHOTO_PREFIX):]
+        return self.field_name[len(PHOTO_PREFIX) :]
 
 
 class BadPhotoField(ValueError):
@@ -115,9 +113,19 @@ class SubmissionOutcome:
 
 @dataclass(frozen=True)
 class Limits:
+    """Upload limits, from the app config (api.md: 20 MB a photo, 40 photos, 50 MP)."""
+
     max_photo_bytes: int
     max_photos: int
     max_pixels: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        return cls(
+            max_photo_bytes=config["MAX_PHOTO_BYTES"],
+            max_photos=config["MAX_PHOTOS_PER_SUBMISSION"],
+            max_pixels=config["MAX_PHOTO_PIXELS"],
+        )
 
 
 def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: Path) -> SubmissionOutcome:
@@ -242,9 +250,7 @@ def _fingerprint(request: SubmissionRequest) -> str:
 
 def _replayed(user: User, key: str, fingerprint: str) -> Submission | None:
     record = db.session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
-        )
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
     )
     if record is None:
         return None
@@ -272,7 +278,7 @@ def _parse_moment(value: Any) -> datetime:
     if moment.tzinfo is None:
         # Without an offset the moment is ambiguous; phones must say where they are.
         raise SubmissionRefused(422, "invalid_date", "completed_at")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _resolve_times(request: SubmissionRequest, shop: Shop, hours: ShopHours) -> tuple[date, datetime]:
@@ -344,9 +350,7 @@ def _validated_answers(answers: dict[str, Any], versions: list[RuleVersion]) -> 
             validated[key] = validate_answer(version.rule.kind, answers.get(key))
         except InvalidAnswer as error:
             path = f"answers.{key}.{error.field}" if error.field else f"answers.{key}"
-            raise SubmissionRefused(
-                422, "invalid_answer", path, key=key, problem=error
-            ) from None
+            raise SubmissionRefused(422, "invalid_answer", path, key=key, problem=error) from None
     return validated
 
 
@@ -359,9 +363,7 @@ def _processed_photos(
         try:
             result = process_photo(photo.data, max_pixels=limits.max_pixels)
         except PhotoRejected as rejected:
-            raise SubmissionRefused(
-                rejected.status, rejected.code, photo.field_name, **rejected.params
-            ) from None
+            raise SubmissionRefused(rejected.status, rejected.code, photo.field_name, **rejected.params) from None
         processed.append((area, photo.field_name, result))
     return processed
 
@@ -416,9 +418,7 @@ def _scored_item(
         credit_denominator=outcome.credit.denominator,
         passed=outcome.passed,
         problems=[problem.to_json() for problem in outcome.problems],
-        marks_change=bool(
-            rule.kind == "refresh" and answer and answer.get("changed_today") and has_photo
-        ),
+        marks_change=bool(rule.kind == "refresh" and answer and answer.get("changed_today") and has_photo),
     )
 
 
@@ -466,7 +466,7 @@ def _aware_capture_time(captured: datetime | None, shop: Shop) -> datetime | Non
     if captured.tzinfo is None:
         # EXIF without an offset is the camera's local time, which is the shop's.
         captured = captured.replace(tzinfo=shop.zone)
-    return captured.astimezone(timezone.utc)
+    return captured.astimezone(UTC)
 
 
 def _remove(paths: list[Path]) -> None:

@@ -53,7 +53,8 @@ def answers_from_form(form: MultiDict[str, str], versions: list[RuleVersion]) ->
             thicknesses = form.getlist(f"{key}.thickness")
             stacks = [
                 {"thickness": thickness, "count": _number_or_text(count)}
-                for thickness, count in zip(thicknesses, counts)
+                # A tampered form may send lists of different lengths: pair what pairs.
+                for thickness, count in zip(thicknesses, counts, strict=False)
                 if count.strip()
             ]
             answer = {"stacks": stacks} if stacks else None

@@ -12,17 +12,22 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from merch.api.parsing import MAX_ID
-from merch.api.serializers import problem_lines
-from merch.api.submissions import limits_from_config
 from merch.clock import utcnow
-from merch.errors import translated
 from merch.extensions import db
 from merch.models import Role, Submission
+from merch.reasons import problem_lines, refusal
 from merch.rulebook import AREAS, SHIFTS
 from merch.services.accounts import can_view_submission, shops_visible_to
-from merch.services.checklists import checklist_status, day_statuses, rule_title, rule_versions_for, shop_today
+from merch.services.checklists import (
+    checklist_status,
+    day_statuses,
+    rule_title,
+    rule_versions_for,
+    shop_today,
+)
 from merch.services.submissions import (
     BadPhotoField,
+    Limits,
     SubmissionRefused,
     SubmissionRequest,
     photos_from_files,
@@ -67,14 +72,23 @@ def home() -> Any:
     return render_template("staff/overview.html", recent=recent)
 
 
-def _render_checklist(shift: str, form: ChecklistForm, values: MultiDict[str, str], errors: dict[str, str], status_code: int = 200) -> Any:
+def _render_checklist(
+    shift: str,
+    form: ChecklistForm,
+    values: MultiDict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Any:
     shop = _staff_shop()
     now = utcnow()
     status = checklist_status(shop, shift, shop_today(shop, now), now)
     versions = rule_versions_for(shift)
     language = current_language()
     sections = [
-        (area, [(version, rule_title(version, language)) for version in versions if version.rule.area == area])
+        (
+            area,
+            [(version, rule_title(version, language)) for version in versions if version.rule.area == area],
+        )
         for area in AREAS
     ]
     sections = [(area, cards) for area, cards in sections if cards]
@@ -118,7 +132,7 @@ def _error_target(field: str | None, versions: list[Any]) -> str:
     if field.startswith("answers."):
         return field.split(".")[1].split("[")[0]
     if field.startswith("photo."):
-        target = field[len("photo."):]
+        target = field[len("photo.") :]
         areas = {version.rule.key: version.rule.area for version in versions}
         return f"photo.{areas.get(target, target)}"
     return "form"
@@ -137,7 +151,7 @@ def submit(shift: str) -> Any:
     errors: dict[str, str] = {}
     status_code = 422
     if not form.validate_on_submit():
-        errors["form"] = translated("csrf_failed")
+        errors["form"] = refusal("csrf_failed")
         status_code = 400
     else:
         answers = answers_from_form(request.form, versions)
@@ -154,16 +168,16 @@ def submit(shift: str) -> Any:
                     payload={"shift": shift, "answers": answers},
                     photos=photos,
                 ),
-                limits_from_config(),
+                Limits.from_config(current_app.config),
                 Path(current_app.config["UPLOAD_FOLDER"]),
             )
         except BadPhotoField:
-            errors["form"] = translated("bad_request")
+            errors["form"] = refusal("bad_request")
             status_code = 400
         except SubmissionRefused as refused:
             status_code = refused.status
             target = _error_target(refused.field, versions)
-            errors[target] = translated(refused.code, refused.params)
+            errors[target] = refusal(refused.code, refused.params)
             if refused.code == "already_submitted":
                 live = checklist_status(shop, shift, shop_today(shop, utcnow()), utcnow()).live_submission
                 if live is not None:
@@ -189,12 +203,8 @@ def submission(submission_id: int) -> Any:
     if record is None or not can_view_submission(current_user, record):
         abort(404)
     language = current_language()
-    items = [
-        (item, rule_title(item.rule_version, language), problem_lines(item)) for item in record.items
-    ]
+    items = [(item, rule_title(item.rule_version, language), problem_lines(item)) for item in record.items]
     photos_by_area: dict[str, list[Any]] = {}
     for photo in record.photos:
         photos_by_area.setdefault(photo.area, []).append(photo)
-    return render_template(
-        "staff/submission.html", submission=record, items=items, photos_by_area=photos_by_area
-    )
+    return render_template("staff/submission.html", submission=record, items=items, photos_by_area=photos_by_area)

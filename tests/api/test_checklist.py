@@ -29,7 +29,12 @@ def test_opening_checklist_lists_every_rule_in_guide_order(client, staff_headers
 def test_closing_checklist_has_its_four_rules(client, staff_headers):
     body = client.get("/api/v1/checklist?shift=closing", headers=staff_headers).get_json()
 
-    assert [item["key"] for item in body["items"]] == ["stack_count", "hang_count", "hanging_tidy", "window_clean"]
+    assert [item["key"] for item in body["items"]] == [
+        "stack_count",
+        "hang_count",
+        "hanging_tidy",
+        "window_clean",
+    ]
     assert body["due_at"] == "2026-11-24T22:30:00+08:00"
 
 

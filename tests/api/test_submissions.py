@@ -56,9 +56,7 @@ def test_seven_thin_pieces_lower_the_score_and_the_reason_names_the_numbers(clie
     answers = passing_answers()
     answers["stack_count"] = {"stacks": [{"thickness": "thin", "count": 7}, {"thickness": "thin", "count": 5}]}
 
-    response = post_submission(
-        client, {**staff_headers, "Accept-Language": "en"}, submission_form(answers)
-    )
+    response = post_submission(client, {**staff_headers, "Accept-Language": "en"}, submission_form(answers))
 
     body = response.get_json()
     assert response.status_code == 201
@@ -149,9 +147,7 @@ def test_supervisor_reads_own_area_but_not_another(client, staff, staff_headers)
     db.session.commit()
 
     own_view = client.get(f"/api/v1/submissions/{created['id']}", headers=api_login(client, own.username))
-    stranger_view = client.get(
-        f"/api/v1/submissions/{created['id']}", headers=api_login(client, stranger.username)
-    )
+    stranger_view = client.get(f"/api/v1/submissions/{created['id']}", headers=api_login(client, stranger.username))
 
     assert own_view.status_code == 200 and own_view.get_json()["id"] == created["id"]
     assert stranger_view.status_code == 404
@@ -249,7 +245,9 @@ def test_photo_for_an_area_not_on_the_shift_is_unknown_item(client, staff_header
     photos = {**factories.all_area_photos(), "photo.focal": factories.unique_jpeg()}
 
     response = post_submission(
-        client, staff_headers, submission_form(factories.passing_closing_answers(), shift="closing", photos=photos)
+        client,
+        staff_headers,
+        submission_form(factories.passing_closing_answers(), shift="closing", photos=photos),
     )
 
     assert response.status_code == 422
@@ -321,9 +319,7 @@ def test_dates_outside_the_contract_are_invalid(client, staff_headers, extra, fi
 
 
 def test_fast_phone_clock_is_read_as_receipt_time(client, staff_headers):
-    body = post_submission(
-        client, staff_headers, submission_form(completed_at="2026-11-24T10:34:00+08:00")
-    ).get_json()
+    body = post_submission(client, staff_headers, submission_form(completed_at="2026-11-24T10:34:00+08:00")).get_json()
 
     assert body["completed_at"] == "2026-11-24T10:30:00+08:00"
 
@@ -336,7 +332,11 @@ def test_fast_phone_clock_is_read_as_receipt_time(client, staff_headers):
         ({"payload": json.dumps({"shift": "opening", "answers": [1]})}, {}, "answers"),
         ({"payload": json.dumps({"shift": "lunch", "answers": {}})}, {}, "shift"),
         ({"other": "x"}, {}, "payload"),
-        ({"payload": json.dumps({"shift": "opening", "answers": {}})}, {"Idempotency-Key": "not-a-uuid"}, "Idempotency-Key"),
+        (
+            {"payload": json.dumps({"shift": "opening", "answers": {}})},
+            {"Idempotency-Key": "not-a-uuid"},
+            "Idempotency-Key",
+        ),
         (
             {"payload": json.dumps({"shift": "opening", "answers": {}}), "file": (io.BytesIO(b"x"), "a.jpg")},
             {},
@@ -440,7 +440,13 @@ def test_openapi_document_describes_the_calls(client):
     document = client.get("/api/v1/openapi.json").get_json()
 
     assert document["openapi"].startswith("3.")
-    for path in ("/api/v1/login", "/api/v1/checklist", "/api/v1/submissions", "/api/v1/submissions/{id}", "/api/v1/photos/{id}"):
+    for path in (
+        "/api/v1/login",
+        "/api/v1/checklist",
+        "/api/v1/submissions",
+        "/api/v1/submissions/{id}",
+        "/api/v1/photos/{id}",
+    ):
         assert path in document["paths"]
     required = set(document["components"]["schemas"]["Submission"]["required"])
     assert {"id", "store", "score", "items", "late", "due_at"} <= required

@@ -44,8 +44,16 @@ def fill_passing_opening(page, photos: dict[str, Path], first_stack: str = "5") 
         page.locator(f"#rule-hanging_size_order [data-size='{size}']").tap()
     for index, colour in enumerate(("#FFFFFF", "#888888", "#111111")):
         page.locator("#rule-hanging_colour_order input.hex").nth(index).fill(colour)
-    for key in ("folded_grouping", "folded_mannequin", "same_hanger", "hanging_tidy",
-                "window_refresh", "window_clean", "window_seasonal", "focal_point"):
+    for key in (
+        "folded_grouping",
+        "folded_mannequin",
+        "same_hanger",
+        "hanging_tidy",
+        "window_refresh",
+        "window_clean",
+        "window_seasonal",
+        "focal_point",
+    ):
         page.locator(f"#rule-{key} .choice-yes").tap()
     for area, path in photos.items():
         page.set_input_files(f"input[name='photo.{area}']", str(path))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +28,7 @@ def at(hour: int, minute: int = 0, day: int = 24) -> datetime:
 
 def test_business_date_is_the_shops_local_date():
     # 17:30 UTC on the 23rd is already 01:30 on the 24th in Zhengzhou
-    moment = datetime(2026, 11, 23, 17, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
 
     assert business_date_of(moment, "Asia/Shanghai") == date(2026, 11, 24)
     assert business_date_of(moment, "Europe/London") == date(2026, 11, 23)
@@ -80,5 +80,5 @@ def test_due_time_follows_a_daylight_saving_zone():
     summer = due_at(london, "opening", date(2026, 7, 1))
     winter = due_at(london, "opening", date(2026, 12, 1))
 
-    assert summer.astimezone(timezone.utc).hour == 9  # 10:00 BST
-    assert winter.astimezone(timezone.utc).hour == 10  # 10:00 GMT
+    assert summer.astimezone(UTC).hour == 9  # 10:00 BST
+    assert winter.astimezone(UTC).hour == 10  # 10:00 GMT

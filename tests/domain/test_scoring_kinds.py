@@ -8,7 +8,14 @@ from fractions import Fraction
 
 import pytest
 
-from merch.scoring import InvalidAnswer, Problem, ScoringContext, score_item, submission_score, validate_answer
+from merch.scoring import (
+    InvalidAnswer,
+    Problem,
+    ScoringContext,
+    score_item,
+    submission_score,
+    validate_answer,
+)
 
 TODAY = ScoringContext(business_date=date(2026, 11, 24))
 STACKS = {"thin": [4, 6], "thick": [3, 4]}
@@ -144,7 +151,12 @@ def test_no_weight_gives_no_score():
         ("stack_count", {"stacks": [{"thickness": "thin", "count": True}]}, "stacks[0].count", "bad_count"),
         ("stack_count", {"stacks": [{"thickness": "thin", "count": 4.5}]}, "stacks[0].count", "bad_count"),
         ("stack_count", {"stacks": [{"thickness": "thin", "count": "5"}]}, "stacks[0].count", "bad_count"),
-        ("stack_count", {"stacks": [{"thickness": "medium", "count": 5}]}, "stacks[0].thickness", "bad_thickness"),
+        (
+            "stack_count",
+            {"stacks": [{"thickness": "medium", "count": 5}]},
+            "stacks[0].thickness",
+            "bad_thickness",
+        ),
         ("stack_count", {"stacks": []}, "stacks", "too_few"),
         ("stack_count", {"stacks": [{"thickness": "thin", "count": 5}] * 51}, "stacks", "too_many"),
         ("stack_count", {"stacks": ["5"]}, "stacks[0]", "wrong_type"),

@@ -28,24 +28,45 @@ def say(problem: Problem) -> str:
 @pytest.mark.parametrize(
     ("problem", "sentence"),
     [
-        (Problem("stack_out_of_range", {"index": 3, "count": 7, "thickness": "thin", "min": 4, "max": 6}),
-         "stack 3: 7 thin pieces, 4–6 allowed"),
-        (Problem("stack_out_of_range", {"index": 2, "count": 1, "thickness": "thick", "min": 3, "max": 4}),
-         "stack 2: 1 thick piece, 3–4 allowed"),
-        (Problem("hang_count_out_of_range", {"index": 1, "count": 1, "min": 2, "max": 4}),
-         "style 1: 1 piece, 2–4 allowed"),
-        (Problem("hang_count_out_of_range", {"index": 2, "count": 5, "min": 2, "max": 4}),
-         "style 2: 5 pieces, 2–4 allowed"),
-        (Problem("size_order_descending", {"index": 1, "first": "M", "second": "L"}),
-         "M above L: sizes must get smaller going down"),
-        (Problem("size_order_ascending", {"index": 1, "first": "L", "second": "M"}),
-         "L before M: sizes must get larger going back"),
-        (Problem("colour_lighter", {"index": 3, "colour": "#EEE6D8", "other_index": 2, "other_colour": "#8A6E52"}),
-         "colour 3 (#EEE6D8) is lighter than colour 2 (#8A6E52)"),
-        (Problem("window_not_changed", {"days": 1, "max_days": 1}),
-         "window last changed 1 day ago: change it at least every 1 day"),
-        (Problem("window_never_changed", {"max_days": 3}),
-         "no window change on record: change the window and photograph it"),
+        (
+            Problem("stack_out_of_range", {"index": 3, "count": 7, "thickness": "thin", "min": 4, "max": 6}),
+            "stack 3: 7 thin pieces, 4–6 allowed",
+        ),
+        (
+            Problem("stack_out_of_range", {"index": 2, "count": 1, "thickness": "thick", "min": 3, "max": 4}),
+            "stack 2: 1 thick piece, 3–4 allowed",
+        ),
+        (
+            Problem("hang_count_out_of_range", {"index": 1, "count": 1, "min": 2, "max": 4}),
+            "style 1: 1 piece, 2–4 allowed",
+        ),
+        (
+            Problem("hang_count_out_of_range", {"index": 2, "count": 5, "min": 2, "max": 4}),
+            "style 2: 5 pieces, 2–4 allowed",
+        ),
+        (
+            Problem("size_order_descending", {"index": 1, "first": "M", "second": "L"}),
+            "M above L: sizes must get smaller going down",
+        ),
+        (
+            Problem("size_order_ascending", {"index": 1, "first": "L", "second": "M"}),
+            "L before M: sizes must get larger going back",
+        ),
+        (
+            Problem(
+                "colour_lighter",
+                {"index": 3, "colour": "#EEE6D8", "other_index": 2, "other_colour": "#8A6E52"},
+            ),
+            "colour 3 (#EEE6D8) is lighter than colour 2 (#8A6E52)",
+        ),
+        (
+            Problem("window_not_changed", {"days": 1, "max_days": 1}),
+            "window last changed 1 day ago: change it at least every 1 day",
+        ),
+        (
+            Problem("window_never_changed", {"max_days": 3}),
+            "no window change on record: change the window and photograph it",
+        ),
         (Problem("not_answered"), "not answered"),
         (Problem("photo_required"), "photo required"),
     ],
@@ -63,7 +84,10 @@ def test_invalid_answers_name_the_position_one_based():
     error = InvalidAnswer("bad_count", "stacks[2].count", index=3, name="stack", maximum=200)
 
     assert render_invalid(error, english, english_plural) == "stack 3: the count must be a whole number from 0 to 200"
-    assert render_invalid(InvalidAnswer("unknown_size", "sizes[1]", size="XLL"), english, english_plural) == "unknown size “XLL”"
+    assert (
+        render_invalid(InvalidAnswer("unknown_size", "sizes[1]", size="XLL"), english, english_plural)
+        == "unknown size “XLL”"
+    )
 
 
 @pytest.mark.parametrize(

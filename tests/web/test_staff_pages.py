@@ -69,7 +69,12 @@ def test_sign_in_ignores_a_next_link_to_another_site(client, staff):
 
     response = client.post(
         "/login",
-        data={"username": "staff1", "password": factories.PASSWORD, "csrf_token": token, "next": "//evil.example/"},
+        data={
+            "username": "staff1",
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
     )
 
     assert response.status_code == 302
@@ -110,9 +115,7 @@ def test_failed_item_shows_its_reason_on_the_result_page(client, signed_in_staff
     data = checklist_form_data(html, **{"stack_count.count": ["7", "3", ""]})
 
     response = client.post("/checklist/opening", data=data, content_type="multipart/form-data")
-    client.post(
-        "/language", data={"language": "en", "csrf_token": csrf_from(html), "next": "/"}
-    )
+    client.post("/language", data={"language": "en", "csrf_token": csrf_from(html), "next": "/"})
     result = client.get(response.headers["Location"]).get_data(as_text=True)
 
     assert "stack 1: 7 thin pieces, 4–6 allowed" in result
@@ -138,7 +141,10 @@ def test_fetch_submission_gets_json_errors_so_the_page_keeps_its_photos(client, 
     data = checklist_form_data(html, **{"photo.window": (io.BytesIO(b"not an image"), "w.jpg")})
 
     response = client.post(
-        "/checklist/opening", data=data, content_type="multipart/form-data", headers={"Accept": "application/json"}
+        "/checklist/opening",
+        data=data,
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
     )
 
     assert response.status_code == 415
@@ -151,7 +157,9 @@ def test_double_tap_submits_once(client, signed_in_staff):
 
     def tap():
         files = {f"photo.{area}": (io.BytesIO(data), f"{area}.jpg") for area, data in photos.items()}
-        return client.post("/checklist/opening", data=checklist_form_data(html, **files), content_type="multipart/form-data")
+        return client.post(
+            "/checklist/opening", data=checklist_form_data(html, **files), content_type="multipart/form-data"
+        )
 
     first = tap()
     second = tap()
