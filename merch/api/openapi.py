@@ -115,6 +115,7 @@ SCHEMAS: dict[str, Any] = {
             "sha256": {"type": "string"},
             "captured_at": {"type": ["string", "null"], "format": "date-time"},
             "duplicate_of": {"type": ["integer", "null"]},
+            "taken_before_window": {"type": ["boolean", "null"]},
         },
     },
     "SubmissionItem": {

@@ -79,6 +79,7 @@ def photo_json(photo: Photo) -> dict[str, Any]:
         "sha256": photo.sha256,
         "captured_at": iso(photo.captured_at, photo.submission.shop),
         "duplicate_of": photo.duplicate_of_id,
+        "taken_before_window": photo.taken_before_window,
     }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from merch.checklists import ShopHours, window_opens_at
 from merch.extensions import db
 from merch.models.org import Shop, User
 from merch.models.rules import RuleVersion
@@ -122,3 +123,16 @@ class Photo(db.Model):  # type: ignore[name-defined]
 
     submission: Mapped[Submission] = relationship(back_populates="photos")
     duplicate_of: Mapped[Photo | None] = relationship(remote_side=[id])
+
+    @property
+    def taken_before_window(self) -> bool | None:
+        """Whether the camera says the photo predates the checklist's time window.
+
+        None when the photo carries no capture time (many apps strip it).
+        """
+        if self.captured_at is None:
+            return None
+        submission = self.submission
+        shop = submission.shop
+        hours = ShopHours(shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on)
+        return self.captured_at < window_opens_at(hours, submission.shift, submission.business_date)

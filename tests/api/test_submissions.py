@@ -489,3 +489,38 @@ def test_ids_beyond_64_bits_are_not_found(client, staff_headers):
 
     assert client.get(f"/api/v1/photos/{huge}", headers=staff_headers).status_code == 404
     assert client.get(f"/api/v1/submissions/{huge}", headers=staff_headers).status_code == 404
+
+
+def test_photo_taken_inside_the_window_is_not_flagged_and_one_without_exif_is_unknown(client, staff_headers):
+    from tests.images import phone_jpeg
+
+    # phone_jpeg records 09:58:07 +08:00 on 2026-11-24; the opening window opens at 09:00
+    photos = {
+        "photo.folded": phone_jpeg(),
+        "photo.hanging": factories.unique_jpeg(),
+        "photo.window": factories.unique_jpeg(),
+    }
+
+    body = post_submission(client, staff_headers, submission_form(photos=photos)).get_json()
+
+    assert body["photos"]["folded"][0]["taken_before_window"] is False
+    assert body["photos"]["folded"][0]["captured_at"] == "2026-11-24T09:58:07+08:00"
+    assert body["photos"]["window"][0]["taken_before_window"] is None
+
+
+def test_photo_from_the_day_before_is_flagged(client, staff_headers):
+    import io as _io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:23 18:00:00"
+    buffer = _io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(buffer, "JPEG", exif=exif.tobytes())
+    photos = {**factories.all_area_photos(), "photo.window": buffer.getvalue()}
+
+    body = post_submission(client, staff_headers, submission_form(photos=photos)).get_json()
+
+    window = body["photos"]["window"][0]
+    assert window["taken_before_window"] is True
+    assert window["captured_at"] == "2026-11-23T18:00:00+08:00"
