@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from merch.extensions import db
@@ -78,3 +79,15 @@ def test_create_user_refuses_staff_without_a_shop_and_unknown_shops(runner):
     assert no_shop.exit_code != 0 and "shop" in no_shop.output
     assert bad_shop.exit_code != 0 and "NOPE" in bad_shop.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings")
+    with db.engine.connect() as connection:
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
+
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000}
