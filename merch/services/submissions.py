@@ -429,7 +429,8 @@ def _store_photos(
     now: datetime,
     written: list[Path],
 ) -> None:
-    folder = upload_folder / submission.shop.code / f"{submission.business_date:%Y-%m}"
+    # By shop id, not code: a code is typed by people and must never become a path.
+    folder = upload_folder / f"shop-{submission.shop_id}" / f"{submission.business_date:%Y-%m}"
     folder.mkdir(parents=True, exist_ok=True)
     seen_here: dict[str, Photo] = {}
     for area, field_name, result in processed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -524,3 +525,56 @@ def test_photo_from_the_day_before_is_flagged(client, staff_headers):
     window = body["photos"]["window"][0]
     assert window["taken_before_window"] is True
     assert window["captured_at"] == "2026-11-23T18:00:00+08:00"
+
+
+def test_app_pages_may_call_the_api_with_their_session_and_csrf_header(client, signed_in_staff):
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/checklist/opening").get_data(as_text=True))
+
+    without = client.post(
+        "/api/v1/submissions",
+        data=submission_form(),
+        headers={"Idempotency-Key": new_key()},
+        content_type="multipart/form-data",
+    )
+    with_token = client.post(
+        "/api/v1/submissions",
+        data=submission_form(),
+        headers={"Idempotency-Key": new_key(), "X-CSRFToken": token},
+        content_type="multipart/form-data",
+    )
+
+    assert without.status_code == 400
+    assert without.get_json()["error"]["code"] == "csrf_failed"
+    assert with_token.status_code == 201
+
+
+def test_stored_files_are_clean_copies_and_the_original_is_not_kept(app, client, staff_headers):
+    from PIL import Image
+
+    from tests.images import XMP_PACKET, phone_jpeg
+
+    original = phone_jpeg(2400, 1800, orientation=6, comment=b"shop secret", xmp=XMP_PACKET)
+    photos = {
+        "photo.folded": original,
+        "photo.hanging": factories.unique_jpeg(),
+        "photo.window": factories.unique_jpeg(),
+    }
+
+    body = post_submission(client, staff_headers, submission_form(photos=photos)).get_json()
+
+    files = stored_files(app)
+    assert len(files) == 6  # a display copy and a thumbnail per photo, nothing else
+    assert all(path.read_bytes() != original for path in files)
+    folded = db.session.get(Photo, body["photos"]["folded"][0]["id"])
+    assert folded.sha256 == hashlib.sha256(original).hexdigest()
+    root = Path(app.config["UPLOAD_FOLDER"])
+    for relative in (folded.display_path, folded.thumb_path):
+        data = (root / relative).read_bytes()
+        with Image.open(root / relative) as stored:
+            assert stored.width < stored.height  # upright portrait
+            assert max(stored.size) <= 1600
+            assert dict(stored.getexif()) == {}
+            assert not {"comment", "xmp", "icc_profile", "exif"} & set(stored.info)
+        assert b"Exif" not in data and b"shop secret" not in data and b"ns.adobe.com/xap" not in data
