@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from merch.reasons import refusal
+from merch.refusals import Refused
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -23,15 +24,8 @@ _HTTP_CODES = {
 }
 
 
-class ApiError(Exception):
-    """An API refusal: status, contract code, optional field, message params."""
-
-    def __init__(self, status: int, code: str, field: str | None = None, **params: Any) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
-        self.field = field
-        self.params = params
+class ApiError(Refused):
+    """A refusal raised by the API layer itself (auth, parsing)."""
 
 
 def api_error_response(
@@ -53,8 +47,8 @@ def _is_api() -> bool:
 def register(app: Flask) -> None:
     """Install the handlers."""
 
-    @app.errorhandler(ApiError)
-    def _api_error(error: ApiError) -> Response:
+    @app.errorhandler(Refused)
+    def _refused(error: Refused) -> Response:
         response = api_error_response(error.status, error.code, error.field, error.params)
         if "retry_after" in error.params:
             response.headers["Retry-After"] = str(error.params["retry_after"])

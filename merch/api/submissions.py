@@ -21,7 +21,6 @@ from merch.services.accounts import can_view_submission
 from merch.services.submissions import (
     BadPhotoField,
     Limits,
-    SubmissionRefused,
     SubmissionRequest,
     photos_from_files,
     submit_checklist,
@@ -67,12 +66,10 @@ def parse_submission(user: User) -> SubmissionRequest:
 
 def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
     """Run the submission operation, turning its refusals into API errors."""
-    try:
-        outcome = submit_checklist(
-            request_data, Limits.from_config(current_app.config), Path(current_app.config["UPLOAD_FOLDER"])
-        )
-    except SubmissionRefused as refused:
-        raise ApiError(refused.status, refused.code, refused.field, **refused.params) from None
+    # A SubmissionRefused answers as the contract's error body (merch.errors).
+    outcome = submit_checklist(
+        request_data, Limits.from_config(current_app.config), Path(current_app.config["UPLOAD_FOLDER"])
+    )
     return outcome.submission, outcome.created
 
 

@@ -33,6 +33,7 @@ from merch.models import (
     User,
 )
 from merch.photos import PhotoRejected, ProcessedPhoto, process_photo
+from merch.refusals import Refused
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
 
@@ -42,15 +43,8 @@ OFFLINE_LIMIT = timedelta(hours=24)
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class SubmissionRefused(Exception):
-    """A request the contract refuses; nothing has been stored."""
-
-    def __init__(self, status: int, code: str, field: str | None = None, **params: Any) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
-        self.field = field
-        self.params = params
+class SubmissionRefused(Refused):
+    """A checklist the contract refuses; nothing has been stored."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +140,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
         return SubmissionOutcome(replay, created=False)
     hours = shop_hours(shop)
     day, completed_at = _resolve_times(request, shop, hours)
-    if _live_submission_exists(shop.id, request.shift, day):
+    if _has_submission(shop.id, request.shift, day, sent_back=False):
         raise SubmissionRefused(409, "already_submitted")
     versions = rule_versions_for(request.shift)
     _check_items_known(request, versions)
@@ -160,7 +154,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
     replay = _replayed(user, request.idempotency_key, fingerprint)
     if replay is not None:
         return SubmissionOutcome(replay, created=False)
-    if _live_submission_exists(shop.id, request.shift, day):
+    if _has_submission(shop.id, request.shift, day, sent_back=False):
         raise SubmissionRefused(409, "already_submitted")
     written: list[Path] = []
     try:
@@ -286,7 +280,7 @@ def _resolve_times(request: SubmissionRequest, shop: Shop, hours: ShopHours) -> 
     now = request.received_at
     today = business_date_of(now, shop.timezone)
     day = today if request.business_date is None else _parse_date(request.business_date)
-    resubmission = _was_sent_back(shop.id, request.shift, day)
+    resubmission = _has_submission(shop.id, request.shift, day, sent_back=True)
     if day < shop.opened_on or day > today:
         raise SubmissionRefused(422, "invalid_date", "business_date")
     if day < today - timedelta(days=1) and not resubmission:
@@ -305,30 +299,16 @@ def _resolve_times(request: SubmissionRequest, shop: Shop, hours: ShopHours) -> 
     return day, completed
 
 
-def _was_sent_back(shop_id: int, shift: str, day: date) -> bool:
-    return bool(
-        db.session.scalar(
-            select(func.count(Submission.id)).where(
-                Submission.shop_id == shop_id,
-                Submission.shift == shift,
-                Submission.business_date == day,
-                Submission.status == SENT_BACK,
-            )
-        )
+def _has_submission(shop_id: int, shift: str, day: date, *, sent_back: bool) -> bool:
+    """Whether the checklist has a sent-back submission, or a live one (``sent_back=False``)."""
+    status_matches = Submission.status == SENT_BACK if sent_back else Submission.status != SENT_BACK
+    query = select(func.count(Submission.id)).where(
+        Submission.shop_id == shop_id,
+        Submission.shift == shift,
+        Submission.business_date == day,
+        status_matches,
     )
-
-
-def _live_submission_exists(shop_id: int, shift: str, day: date) -> bool:
-    return bool(
-        db.session.scalar(
-            select(func.count(Submission.id)).where(
-                Submission.shop_id == shop_id,
-                Submission.shift == shift,
-                Submission.business_date == day,
-                Submission.status != SENT_BACK,
-            )
-        )
-    )
+    return bool(db.session.scalar(query))
 
 
 def _check_items_known(request: SubmissionRequest, versions: list[RuleVersion]) -> None:

@@ -19,6 +19,7 @@ from merch.reasons import problem_lines, refusal
 from merch.rulebook import AREAS, SHIFTS
 from merch.services.accounts import can_view_submission, shops_visible_to
 from merch.services.checklists import (
+    ChecklistStatus,
     checklist_status,
     day_statuses,
     rule_title,
@@ -72,6 +73,12 @@ def home() -> Any:
     return render_template("staff/overview.html", recent=recent)
 
 
+def _todays_status(shift: str) -> ChecklistStatus:
+    shop = _staff_shop()
+    now = utcnow()
+    return checklist_status(shop, shift, shop_today(shop, now), now)
+
+
 def _render_checklist(
     shift: str,
     form: ChecklistForm,
@@ -80,8 +87,7 @@ def _render_checklist(
     status_code: int = 200,
 ) -> Any:
     shop = _staff_shop()
-    now = utcnow()
-    status = checklist_status(shop, shift, shop_today(shop, now), now)
+    status = _todays_status(shift)
     versions = rule_versions_for(shift)
     language = current_language()
     sections = [
@@ -115,9 +121,7 @@ def checklist(shift: str) -> Any:
     """The checklist form, or the result if this checklist is already in."""
     if shift not in SHIFTS:
         abort(404)
-    shop = _staff_shop()
-    now = utcnow()
-    status = checklist_status(shop, shift, shop_today(shop, now), now)
+    status = _todays_status(shift)
     if status.live_submission is not None:
         return redirect(url_for("staff.submission", submission_id=status.live_submission.id))
     form = ChecklistForm()
@@ -144,7 +148,7 @@ def submit(shift: str) -> Any:
     """Submit the checklist page; with fetch() the answer is JSON so the page keeps its photos."""
     if shift not in SHIFTS:
         abort(404)
-    shop = _staff_shop()
+    _staff_shop()  # staff only: others get 403 before anything is read
     wants_json = request.accept_mimetypes.best == "application/json"
     form = ChecklistForm()
     versions = rule_versions_for(shift)
@@ -179,7 +183,7 @@ def submit(shift: str) -> Any:
             target = _error_target(refused.field, versions)
             errors[target] = refusal(refused.code, refused.params)
             if refused.code == "already_submitted":
-                live = checklist_status(shop, shift, shop_today(shop, utcnow()), utcnow()).live_submission
+                live = _todays_status(shift).live_submission
                 if live is not None:
                     target_url = url_for("staff.submission", submission_id=live.id)
                     if wants_json:
