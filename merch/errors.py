@@ -44,6 +44,10 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
 def register(app: Flask) -> None:
     """Install the handlers."""
 
@@ -58,6 +62,9 @@ def register(app: Flask) -> None:
     def _csrf(error: CSRFError) -> Any:
         if _is_api():
             return api_error_response(400, "csrf_failed")
+        if _wants_json():
+            # The checklist page sends with fetch(): it shows this and keeps its inputs.
+            return jsonify({"errors": {"form": refusal("csrf_failed")}}), 400
         return render_template("errors/error.html", message=refusal("csrf_failed"), status=400), 400
 
     @app.errorhandler(HTTPException)
@@ -70,6 +77,8 @@ def register(app: Flask) -> None:
             if allowed:
                 response.headers["Allow"] = ", ".join(allowed)
             return response
+        if _wants_json():
+            return jsonify({"errors": {"form": refusal(code)}}), status
         return render_template("errors/error.html", message=refusal(code), status=status), status
 
     @app.errorhandler(OperationalError)

@@ -155,7 +155,8 @@ def submit(shift: str) -> Any:
     errors: dict[str, str] = {}
     status_code = 422
     if not form.validate_on_submit():
-        errors["form"] = refusal("csrf_failed")
+        # Either the CSRF token or the hidden key was missing or altered: reload the page.
+        errors["form"] = refusal("csrf_failed" if form.csrf_token.errors else "bad_request")
         status_code = 400
     else:
         answers = answers_from_form(request.form, versions)

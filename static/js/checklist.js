@@ -141,7 +141,10 @@
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      // A page that is not JSON (a proxy's error page, say) is an error, not "offline".
+      return response.json().catch(function () {
+        return { errors: { form: form.dataset.failedMessage } };
+      }).then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (result.body.redirect) { window.location.assign(result.body.redirect); return; }
       showErrors(result.body.errors || { form: "?" });

@@ -229,3 +229,15 @@ def test_sign_in_page_is_throttled_too(app, client, staff):
 
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_expired_csrf_token_on_a_fetch_submission_answers_json(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    data = checklist_form_data(html, csrf_token="expired-token")
+
+    response = client.post(
+        "/checklist/opening", data=data, content_type="multipart/form-data", headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert set(response.get_json()["errors"]) == {"form"}
