@@ -578,3 +578,13 @@ def test_stored_files_are_clean_copies_and_the_original_is_not_kept(app, client,
             assert dict(stored.getexif()) == {}
             assert not {"comment", "xmp", "icc_profile", "exif"} & set(stored.info)
         assert b"Exif" not in data and b"shop secret" not in data and b"ns.adobe.com/xap" not in data
+
+
+def test_request_over_the_size_cap_is_payload_too_large(app, client, staff_headers):
+    app.config["MAX_CONTENT_LENGTH"] = 5_000  # 60 MB in production; small here to keep the test light
+
+    response = post_submission(client, staff_headers, submission_form(photos={"photo.folded": b"\xff" * 10_000}))
+
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+    assert count(Submission) == 0
