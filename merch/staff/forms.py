@@ -59,8 +59,8 @@ def answers_from_form(form: MultiDict[str, str], versions: list[RuleVersion]) ->
             ]
             answer = {"stacks": stacks} if stacks else None
         elif kind == "count_range":
-            counts = [_number_or_text(count) for count in _filled(form.getlist(f"{key}.count"))]
-            answer = {"counts": counts} if counts else None
+            hung = [_number_or_text(count) for count in _filled(form.getlist(f"{key}.count"))]
+            answer = {"counts": hung} if hung else None
         elif kind == "size_order":
             # "ONE SIZE" is one size, though it has a space in it.
             text = _ONE_SIZE.sub("ONESIZE", form.get(f"{key}.sizes", ""))
