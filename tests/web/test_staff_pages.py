@@ -241,3 +241,11 @@ def test_expired_csrf_token_on_a_fetch_submission_answers_json(client, signed_in
 
     assert response.status_code == 400
     assert set(response.get_json()["errors"]) == {"form"}
+
+
+def test_pages_forbid_framing_and_foreign_scripts(client):
+    headers = client.get("/login").headers
+
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
