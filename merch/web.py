@@ -17,7 +17,8 @@ from merch.extensions import babel, csrf, db, login_manager, migrate
 from merch.i18n import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, choose_language
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-REQUEST_SCOPED = ("merch_language", "api_user", "api_token")
+# Kept on g for one request; "_login_user" is where Flask-Login caches the signed-in user.
+REQUEST_SCOPED = ("merch_language", "api_user", "api_token", "_login_user")
 
 
 def register_extensions(app: Flask) -> None:

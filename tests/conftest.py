@@ -131,3 +131,26 @@ def csrf_from(html: str) -> str:
 def signed_in_staff(client: FlaskClient, staff: Any) -> Any:
     page_login(client, staff.username)
     return staff
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Any:
+    """A context manager counting the SQL statements run inside it."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from merch.api.parsing import MAX_ID
@@ -66,6 +67,7 @@ def home() -> Any:
         )
     recent = db.session.scalars(
         select(Submission)
+        .options(selectinload(Submission.shop))
         .where(Submission.shop_id.in_(shops_visible_to(current_user)))
         .order_by(Submission.received_at.desc(), Submission.id.desc())
         .limit(RECENT_LIMIT)

@@ -249,3 +249,54 @@ def test_pages_forbid_framing_and_foreign_scripts(client):
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+
+
+def _submit_for(shop, client_factory):
+    """Store a passing opening checklist for ``shop`` through the API as its own staff."""
+    from tests.conftest import api_login
+    from tests.factories import new_key, submission_form
+
+    user = factories.make_user("staff", shop=shop)
+    db.session.commit()
+    client = client_factory()
+    headers = api_login(client, user.username)
+    response = client.post(
+        "/api/v1/submissions",
+        data=submission_form(),
+        headers={**headers, "Idempotency-Key": new_key()},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+
+
+def test_supervisor_sees_only_their_area_and_the_page_does_not_query_per_shop(app, client, count_queries):
+    area = factories.make_area(code="HN-ZZ")
+    own_shops = [factories.make_shop(code=f"ZZ00{n}", area=area) for n in range(1, 6)]
+    stranger = factories.make_shop(code="LY001")
+    for shop in [*own_shops, stranger]:
+        _submit_for(shop, app.test_client)
+    supervisor = factories.make_user("supervisor", area=area)
+    db.session.commit()
+    page_login(client, supervisor.username)
+    own_codes = [shop.code for shop in own_shops]
+    db.session.close()  # the request must load what it shows, not find it in the test's session
+
+    with count_queries() as statements:
+        overview = client.get("/").get_data(as_text=True)
+
+    assert all(code in overview for code in own_codes)
+    assert "LY001" not in overview
+    assert len(statements) <= 6  # user, submissions, their shops: not one query per row
+
+
+def test_admin_sees_every_shop(app, client):
+    shops = [factories.make_shop(code="ZZ001"), factories.make_shop(code="LY001")]
+    for shop in shops:
+        _submit_for(shop, app.test_client)
+    admin = factories.make_user("admin")
+    db.session.commit()
+    page_login(client, admin.username)
+
+    overview = client.get("/").get_data(as_text=True)
+
+    assert "ZZ001" in overview and "LY001" in overview
