@@ -14,10 +14,10 @@ from merch.api.parsing import MAX_ID, json_object
 from merch.api.serializers import submission_json
 from merch.clock import utcnow
 from merch.errors import ApiError
-from merch.extensions import db
 from merch.models import Role, Submission, User
 from merch.rulebook import SHIFTS
 from merch.services.accounts import can_view_submission
+from merch.services.checklists import load_submission
 from merch.services.submissions import (
     BadPhotoField,
     Limits,
@@ -88,7 +88,7 @@ def create_submission(user: User) -> Any:
 @requires_user()
 def get_submission(user: User, submission_id: int) -> Any:
     """One submission, if the caller's role and scope cover it (else 404)."""
-    submission = db.session.get(Submission, submission_id)
+    submission = load_submission(submission_id)
     if submission is None or not can_view_submission(user, submission):
         raise ApiError(404, "not_found")
     return jsonify(submission_json(submission, current_language()))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from merch.checklists import (
     ChecklistState,
@@ -17,7 +18,7 @@ from merch.checklists import (
     window_opens_at,
 )
 from merch.extensions import db
-from merch.models import SENT_BACK, RuleVersion, Shop, Submission, current_versions_query
+from merch.models import SENT_BACK, ItemResult, RuleVersion, Shop, Submission, current_versions_query
 from merch.rulebook import SHIFTS, render_title
 
 
@@ -45,6 +46,20 @@ def rule_versions_for(shift: str) -> list[RuleVersion]:
 def rule_title(version: RuleVersion, language: str) -> str:
     """A rule's title in plain words with its current numbers."""
     return render_title(version.title(language), version.params)
+
+
+def load_submission(submission_id: int) -> Submission | None:
+    """A submission with everything its page or JSON shows, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            selectinload(Submission.items).selectinload(ItemResult.rule_version).selectinload(RuleVersion.rule),
+            selectinload(Submission.photos),
+            joinedload(Submission.shop),
+            joinedload(Submission.user),
+        )
+    )
 
 
 def latest_submission(shop_id: int, shift: str, day: date) -> Submission | None:

@@ -23,6 +23,7 @@ from merch.services.checklists import (
     ChecklistStatus,
     checklist_status,
     day_statuses,
+    load_submission,
     rule_title,
     rule_versions_for,
     shop_today,
@@ -206,7 +207,7 @@ def submit(shift: str) -> Any:
 @login_required
 def submission(submission_id: int) -> Any:
     """A submission's score, every item with its reason, and the photos."""
-    record = db.session.get(Submission, submission_id)
+    record = load_submission(submission_id)
     if record is None or not can_view_submission(current_user, record):
         abort(404)
     language = current_language()

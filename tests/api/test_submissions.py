@@ -588,3 +588,14 @@ def test_request_over_the_size_cap_is_payload_too_large(app, client, staff_heade
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
     assert count(Submission) == 0
+
+
+def test_reading_a_submission_takes_a_fixed_number_of_queries(client, staff_headers, count_queries):
+    created = post_submission(client, staff_headers).get_json()
+    db.session.close()
+
+    with count_queries() as statements:
+        response = client.get(f"/api/v1/submissions/{created['id']}", headers=staff_headers)
+
+    assert response.status_code == 200
+    assert len(statements) <= 10  # token, user, submission, items, rules, photos: not one per item
