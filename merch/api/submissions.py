@@ -77,7 +77,8 @@ def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
 @requires_user(Role.STAFF)
 def create_submission(user: User) -> Any:
     """Submit a checklist (staff only)."""
-    submission, created = submit(parse_submission(user))
+    stored, created = submit(parse_submission(user))
+    submission = load_submission(stored.id) or stored
     response = jsonify(submission_json(submission, current_language()))
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
