@@ -20,6 +20,17 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Kept on g for one request; "_login_user" is where Flask-Login caches the signed-in user.
 REQUEST_SCOPED = ("merch_language", "api_user", "api_token", "_login_user")
 
+# Pages load only their own assets; photo previews are blob: URLs made by the page.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'self'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request database mode."""
@@ -51,18 +62,6 @@ def register_extensions(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
-
-
-# Pages load only their own assets; photo previews are blob: URLs made by the page.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'self'; "
-        "frame-ancestors 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 def _load_user(user_id: str) -> Any:
