@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 
@@ -28,6 +29,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" on a shared shop phone lasts a month, not Flask-Login's year.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # a checklist can take an hour to fill; the session bounds the token
     # Sign-in throttling: failures allowed per username and per address in the window.
     SIGN_IN_WINDOW_SECONDS = 900
