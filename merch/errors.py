@@ -89,12 +89,9 @@ def register(app: Flask) -> None:
         if _is_api():
             response = api_error_response(503, "service_unavailable")
         else:
-            response = app.make_response(
-                (
-                    render_template("errors/error.html", message=refusal("service_unavailable"), status=503),
-                    503,
-                )
-            )
+            # A page of its own, not base.html: that would ask the database who is signed in.
+            page = render_template("errors/unavailable.html", message=refusal("service_unavailable"))
+            response = app.make_response((page, 503))
         response.headers["Retry-After"] = "5"
         return response
 

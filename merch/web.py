@@ -11,6 +11,7 @@ from flask import Flask, Response, g, request, session
 from flask_babel import get_locale
 from flask_babel import refresh as refresh_babel
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from merch.database import configure_engine, mark_read_only
 from merch.extensions import babel, csrf, db, login_manager, migrate
@@ -81,17 +82,21 @@ def current_language() -> str:
     cached = g.get("merch_language")
     if cached:
         return str(cached)
-    user = g.get("api_user")
-    if user is None and current_user and current_user.is_authenticated:
-        user = current_user
     header = request.headers.get("Accept-Language")
-    chosen = getattr(user, "language", None)
+    try:
+        user = g.get("api_user")
+        if user is None and current_user and current_user.is_authenticated:
+            user = current_user
+        chosen = getattr(user, "language", None)
+        shop_language = getattr(getattr(user, "shop", None), "language", None)
+    except SQLAlchemyError:
+        # Explaining that the database is unavailable must not need the database.
+        chosen, shop_language = None, None
     if not request.path.startswith("/api/"):
         chosen = chosen or session.get("language")
         if chosen:
             header = None
-    shop = getattr(user, "shop", None)
-    language = choose_language(header, chosen, getattr(shop, "language", None))
+    language = choose_language(header, chosen, shop_language)
     g.merch_language = language
     return language
 

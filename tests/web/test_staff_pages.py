@@ -300,3 +300,20 @@ def test_admin_sees_every_shop(app, client):
     overview = client.get("/").get_data(as_text=True)
 
     assert "ZZ001" in overview and "LY001" in overview
+
+
+def test_database_trouble_answers_503_and_asks_to_retry(client, signed_in_staff, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import merch.staff.routes
+
+    def locked(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(merch.staff.routes, "day_statuses", locked)
+
+    response = client.get("/", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "Nothing was saved" in response.get_data(as_text=True)
