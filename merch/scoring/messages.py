@@ -1,8 +1,9 @@
 """Problems and invalid answers as sentences a shop assistant understands.
 
-The caller passes plain ``gettext(message)`` and ``ngettext(singular, plural, n)`` for
-the reader's language; placeholders are named and filled here, after translation, so the
-catalogs match (never format inside gettext).
+The caller passes plain ``gettext(message)`` and ``ngettext(singular, plural, n)`` for the
+reader's language. Messages are literal English with named placeholders, filled here after
+translation, so ``pybabel extract`` finds them and translators may reorder the values.
+Positions in sentences are one-based.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from merch.scoring.answers import MAX_COUNT
 from merch.scoring.problems import InvalidAnswer, Problem
 
 Gettext = Callable[[str], str]
@@ -17,101 +19,108 @@ Ngettext = Callable[[str, str, int], str]
 
 
 def _range(params: dict[str, Any]) -> str:
-    return f"{params.get('min')}–{params.get('max')}"
+    # Numbers and an en dash read the same in every language we serve.
+    return f"{params['min']}–{params['max']}"
+
+
+def _stack_out_of_range(p: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:
+    values = {"index": p["index"], "count": p["count"], "range": _range(p)}
+    # Two messages, not a translated "thin"/"thick" word: Chinese puts it elsewhere.
+    if p["thickness"] == "thick":
+        text = ngettext(
+            "stack %(index)s: %(count)s thick piece, %(range)s allowed",
+            "stack %(index)s: %(count)s thick pieces, %(range)s allowed",
+            p["count"],
+        )
+    else:
+        text = ngettext(
+            "stack %(index)s: %(count)s thin piece, %(range)s allowed",
+            "stack %(index)s: %(count)s thin pieces, %(range)s allowed",
+            p["count"],
+        )
+    return text % values
+
+
+def _hang_count_out_of_range(p: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:
+    text = ngettext(
+        "style %(index)s: %(count)s piece, %(range)s allowed",
+        "style %(index)s: %(count)s pieces, %(range)s allowed",
+        p["count"],
+    )
+    return text % {"index": p["index"], "count": p["count"], "range": _range(p)}
+
+
+def _colours(p: dict[str, Any]) -> dict[str, Any]:
+    return {key: p[key] for key in ("index", "colour", "other_index", "other_colour")}
+
+
+def _window_not_changed(p: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:
+    # Two numbers, each with its own plural, so two plural messages joined by a third.
+    when = ngettext(
+        "window last changed %(days)s day ago",
+        "window last changed %(days)s days ago",
+        p["days"],
+    ) % {"days": p["days"]}
+    rule = ngettext(
+        "change it at least every %(max_days)s day",
+        "change it at least every %(max_days)s days",
+        p["max_days"],
+    ) % {"max_days": p["max_days"]}
+    return gettext("%(when)s: %(rule)s") % {"when": when, "rule": rule}
+
+
+def _problem_sentence(code: str, p: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str | None:
+    if code == "not_answered":
+        return gettext("not answered")
+    if code == "photo_required":
+        return gettext("photo required")
+    if code == "answered_no":
+        return gettext("answered no")
+    if code == "stack_out_of_range":
+        return _stack_out_of_range(p, gettext, ngettext)
+    if code == "hang_count_out_of_range":
+        return _hang_count_out_of_range(p, gettext, ngettext)
+    if code == "size_order_descending":
+        text = gettext("%(first)s above %(second)s: sizes must get smaller going down")
+        return text % {"first": p["first"], "second": p["second"]}
+    if code == "size_order_ascending":
+        text = gettext("%(first)s before %(second)s: sizes must get larger going back")
+        return text % {"first": p["first"], "second": p["second"]}
+    if code == "colour_lighter":
+        return gettext(
+            "colour %(index)s (%(colour)s) is lighter than colour %(other_index)s (%(other_colour)s)"
+        ) % _colours(p)
+    if code == "colour_darker":
+        return gettext(
+            "colour %(index)s (%(colour)s) is darker than colour %(other_index)s (%(other_colour)s)"
+        ) % _colours(p)
+    if code == "window_not_changed":
+        return _window_not_changed(p, gettext, ngettext)
+    if code == "window_never_changed":
+        return gettext("no window change on record: change the window and photograph it")
+    return None
 
 
 def render_problem(problem: Problem, gettext: Gettext, ngettext: Ngettext) -> str:
-    """One problem as one line, with its numbers."""
-    p = dict(problem.params)
-    code = problem.code
+    """One problem as one line with its numbers; the bare code when it cannot be rendered."""
     try:
-        if code == "not_answered":
-            return gettext("not answered")
-        if code == "photo_required":
-            return gettext("photo required")
-        if code == "answered_no":
-            return gettext("answered no")
-        if code == "stack_out_of_range":
-            values = {"index": p["index"], "count": p["count"], "range": _range(p)}
-            if p["thickness"] == "thick":
-                text = ngettext(
-                    "stack %(index)s: %(count)s thick piece, %(range)s allowed",
-                    "stack %(index)s: %(count)s thick pieces, %(range)s allowed",
-                    p["count"],
-                )
-            else:
-                text = ngettext(
-                    "stack %(index)s: %(count)s thin piece, %(range)s allowed",
-                    "stack %(index)s: %(count)s thin pieces, %(range)s allowed",
-                    p["count"],
-                )
-            return text % values
-        if code == "hang_count_out_of_range":
-            return ngettext(
-                "style %(index)s: %(count)s piece, %(range)s allowed",
-                "style %(index)s: %(count)s pieces, %(range)s allowed",
-                p["count"],
-            ) % {"index": p["index"], "count": p["count"], "range": _range(p)}
-        if code == "size_order_descending":
-            return gettext("%(first)s above %(second)s: sizes must get smaller going down") % p
-        if code == "size_order_ascending":
-            return gettext("%(first)s before %(second)s: sizes must get larger going back") % p
-        if code == "colour_lighter":
-            return (
-                gettext("colour %(index)s (%(colour)s) is lighter than colour %(other_index)s (%(other_colour)s)") % p
-            )
-        if code == "colour_darker":
-            return gettext("colour %(index)s (%(colour)s) is darker than colour %(other_index)s (%(other_colour)s)") % p
-        if code == "window_not_changed":
-            days = ngettext(
-                "window last changed %(days)s day ago", "window last changed %(days)s days ago", p["days"]
-            ) % {"days": p["days"]}
-            every = ngettext(
-                "change it at least every %(max_days)s day",
-                "change it at least every %(max_days)s days",
-                p["max_days"],
-            ) % {"max_days": p["max_days"]}
-            return gettext("%(when)s: %(rule)s") % {"when": days, "rule": every}
-        if code == "window_never_changed":
-            return gettext("no window change on record: change the window and photograph it")
+        sentence = _problem_sentence(problem.code, dict(problem.params), gettext, ngettext)
     except (KeyError, TypeError, ValueError):
-        pass
-    # A code from a newer version, or a damaged record, still shows something readable.
-    return code
+        sentence = None
+    # A code from a newer version, or a damaged stored row, still shows something readable.
+    return sentence if sentence is not None else problem.code
 
 
-def render_invalid(error: InvalidAnswer, gettext: Gettext, ngettext: Ngettext) -> str:
-    """Why an answer cannot be read, naming the position (one-based) and what to enter."""
-    p = dict(error.params)
-    code = error.code
-    try:
-        if code == "bad_count":
-            if p.get("name") == "stack":
-                return gettext("stack %(index)s: the count must be a whole number from 0 to %(maximum)s") % p
-            return gettext("style %(index)s: the count must be a whole number from 0 to %(maximum)s") % p
-        if code == "bad_thickness":
-            return gettext("stack %(index)s: choose thin or thick") % p
-        if code == "unknown_size":
-            return gettext("unknown size “%(size)s”") % p
-        if code == "mixed_size_systems":
-            return (
-                gettext("size “%(size)s” does not match the other sizes (“%(other)s”): use one size system per display")
-                % p
-            )
-        if code == "bad_colour":
-            return gettext("colour %(index)s must look like #RRGGBB") % p
-        if code == "too_few":
-            return _count_message(p["name"], p["minimum"], True, gettext, ngettext)
-        if code == "too_many":
-            return _count_message(p["name"], p["maximum"], False, gettext, ngettext)
-        if code in ("missing_field", "not_boolean", "not_list", "wrong_type"):
-            return gettext("this answer is not in the expected form")
-    except (KeyError, TypeError, ValueError):
-        pass
-    return gettext("this answer is not in the expected form")
+def _count_invalid(p: dict[str, Any], gettext: Gettext) -> str:
+    values = {"index": p["index"], "maximum": p.get("maximum", MAX_COUNT)}
+    if p.get("name") == "stack":
+        return gettext("stack %(index)s: the count must be a whole number from 0 to %(maximum)s") % values
+    return gettext("style %(index)s: the count must be a whole number from 0 to %(maximum)s") % values
 
 
-def _count_message(name: str, n: int, at_least: bool, gettext: Gettext, ngettext: Ngettext) -> str:
+def _list_length_invalid(p: dict[str, Any], at_least: bool, ngettext: Ngettext) -> str:
+    name = p["name"]
+    n = p["minimum"] if at_least else p["maximum"]
     if name == "sizes":
         text = (
             ngettext("list at least %(n)s size", "list at least %(n)s sizes", n)
@@ -137,3 +146,34 @@ def _count_message(name: str, n: int, at_least: bool, gettext: Gettext, ngettext
             else ngettext("count at most %(n)s style", "count at most %(n)s styles", n)
         )
     return text % {"n": n}
+
+
+def _invalid_sentence(code: str, p: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str | None:
+    # "bad_count" is the code's name before count_out_of_bounds; still read, never raised.
+    if code in ("count_out_of_bounds", "bad_count"):
+        return _count_invalid(p, gettext)
+    if code == "bad_thickness" or (code == "missing_field" and p.get("name") == "thickness"):
+        return gettext("stack %(index)s: choose thin or thick") % {"index": p["index"]}
+    if code == "missing_field" and p.get("name") == "count" and "index" in p:
+        return _count_invalid({**p, "name": "stack"}, gettext)
+    if code == "unknown_size":
+        return gettext("unknown size “%(size)s”") % {"size": p["size"]}
+    if code == "mixed_size_systems":
+        return gettext(
+            "size “%(size)s” does not match the other sizes (“%(other)s”): use one size system per display"
+        ) % {"size": p["size"], "other": p["other"]}
+    if code == "bad_colour":
+        return gettext("colour %(index)s must look like #RRGGBB") % {"index": p["index"]}
+    if code in ("too_few", "too_many"):
+        return _list_length_invalid(p, code == "too_few", ngettext)
+    return None
+
+
+def render_invalid(error: InvalidAnswer, gettext: Gettext, ngettext: Ngettext) -> str:
+    """Why an answer cannot be read, naming the position (one-based) and what to enter."""
+    try:
+        sentence = _invalid_sentence(error.code, dict(error.params), gettext, ngettext)
+    except (KeyError, TypeError, ValueError):
+        sentence = None
+    # Wrong JSON types come from a faulty client, not from staff: the API's field says where.
+    return sentence if sentence is not None else gettext("this answer is not in the expected form")
