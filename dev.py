@@ -33,7 +33,13 @@ def ensure_environment(requirements: Path) -> None:
     """Create .venv and install ``requirements`` unless they are already installed."""
     if not PYTHON.exists():
         print("Creating .venv …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except subprocess.CalledProcessError:
+            # Debian's system Python ships venv without ensurepip.
+            sys.exit(
+                "Could not create .venv: install your Python's venv support (Debian: apt-get install python3-venv)."
+            )
     stamp_file = VENV / f".installed-{requirements.stem}"
     stamp = _requirements_stamp(requirements)
     if stamp_file.exists() and stamp_file.read_text() == stamp:
