@@ -317,3 +317,17 @@ def test_database_trouble_answers_503_and_asks_to_retry(client, signed_in_staff,
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "Nothing was saved" in response.get_data(as_text=True)
+
+
+def test_checklist_page_before_the_shop_opened_offers_no_form(client, clock):
+    from datetime import date
+
+    shop = factories.make_shop(opened_on=date(2026, 12, 1))
+    user = factories.make_user("staff", shop=shop)
+    db.session.commit()
+    page_login(client, user.username)
+
+    html = client.get("/checklist/opening", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert "no checklists before its opening date" in html
+    assert "data-checklist" not in html
