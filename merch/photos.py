@@ -1,9 +1,21 @@
 """Photo evidence: check an upload by its content and make clean, small copies of it.
 
-Pure Pillow, no Flask. A phone's 12-megapixel JPEG is decoded at a reduced scale (JPEG
-draft mode) instead of full size, turned upright, converted to sRGB, and saved twice (a
-display copy and a thumbnail) with no metadata at all: no EXIF, GPS, XMP, ICC profile or
-comment. Only the original's SHA-256 and capture time are kept.
+Pure Pillow, no Flask. What the server keeps of a photo (api.md, "Submitting a checklist"):
+
+- a display copy (long side ≤ 1600 px) and a thumbnail (≤ 320 px), both JPEG, upright
+  (EXIF orientation applied), in sRGB, with no metadata at all: no EXIF, GPS, XMP, ICC
+  profile or comment;
+- the original's SHA-256 and its EXIF capture time. The original itself is not kept.
+
+Uploads are judged by their bytes, never by file name or declared type. JPEG (including the
+multi-picture "MPO" files phones make), PNG, WebP and HEIC/HEIF are accepted; anything else
+is refused with ``unsupported_media_type`` (415), and an image over the pixel limit with
+``image_too_large`` (422), decided from the header before any pixel is decoded.
+
+A phone's 12-megapixel JPEG is decoded at a reduced scale (JPEG draft mode: libjpeg scales
+by 1/2, 1/4 or 1/8 while decoding), because decoding every pixel only to throw most of them
+away is most of the cost of a naive pipeline. Shrinking comes first; colour conversion and
+turning upright are then done on the small image.
 """
 
 from __future__ import annotations
@@ -11,32 +23,78 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms
+
+__all__ = ["PhotoRejected", "ProcessedPhoto", "process_photo", "sniff_format"]
 
 JPEG_SOI = b"\xff\xd8\xff"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-# The Pillow opener for each format we accept by magic bytes (Pillow's JPEG opener is the
-# one that recognises a multi-picture file and hands back an MPO image).
-PILLOW_FORMATS = {"JPEG": ("JPEG",), "PNG": ("PNG",), "WEBP": ("WEBP",), "HEIF": ("HEIF",)}
+# ISO base media "ftyp" brands of HEIF stills. "mif1"/"msf1" are generic HEIF brands that
+# iPhones and Android phones use as major brand; AVIF files name "avif" as major brand and
+# are not accepted (api.md lists JPEG, PNG, WebP and HEIC/HEIF only).
+HEIF_MAJOR_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+HEVC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"})
+
+# The Pillow opener allowed for each sniffed kind, so a file is decoded by the plugin its
+# magic bytes name and by no other. Pillow's JPEG opener is the one that recognises a
+# multi-picture file and returns an MPO image.
+PILLOW_FORMATS: dict[str, tuple[str, ...]] = {
+    "JPEG": ("JPEG",),
+    "PNG": ("PNG",),
+    "WEBP": ("WEBP",),
+    "HEIF": ("HEIF",),
+}
+ACCEPTED_PILLOW_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "HEIF"})
 
 EXIF_IFD = 0x8769
 TAG_ORIENTATION = 0x0112
 TAG_DATETIME = 0x0132
 TAG_DATETIME_ORIGINAL = 0x9003
+TAG_OFFSET_TIME = 0x9010
 TAG_OFFSET_TIME_ORIGINAL = 0x9011
-_TRANSPOSED_ORIENTATIONS = {5, 6, 7, 8}
-_RESAMPLED_MODES = {"RGB", "RGBA", "L", "LA", "CMYK"}
+
+# EXIF orientation -> the transpose that makes the picture upright; the same table as
+# PIL.ImageOps.exif_transpose (tests/photos check all eight against it). It is applied to
+# the small display copy rather than the decoded original, which is why exif_transpose
+# itself is not called here.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS_SIDES = frozenset({5, 6, 7, 8})
+
+# Modes that can be resized as they are and colour-converted afterwards (Pillow resizes
+# RGBA and LA with premultiplied alpha, so edges against transparency stay clean).
+_RESIZE_AS_IS = frozenset({"RGB", "L", "CMYK", "RGBA", "LA"})
+_SIXTEEN_BIT = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
+
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
+_UTC_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
 
 
 class PhotoRejected(Exception):
-    """An upload that is not a photo we accept; nothing of it is kept."""
+    """An upload that is not a photo we accept; nothing of it is kept.
+
+    ``code`` and ``status`` are the API error (api.md): ``unsupported_media_type`` (415)
+    or ``image_too_large`` (422). ``params`` go into the error message, e.g.
+    ``{"megapixels": 61.2, "limit": 50}``.
+    """
+
+    code: str
+    status: int
+    params: dict[str, Any]
 
     def __init__(self, code: str, status: int, **params: Any) -> None:
         super().__init__(code)
@@ -50,8 +108,12 @@ def _unsupported() -> PhotoRejected:
 
 
 def _too_large(pixels: int, limit: int) -> PhotoRejected:
+    # Rounded up, so an image just over the limit never reads as "50.0 megapixels, limit 50".
     return PhotoRejected(
-        "image_too_large", 422, megapixels=round(pixels / 1_000_000, 1), limit=round(limit / 1_000_000)
+        "image_too_large",
+        422,
+        megapixels=math.ceil(pixels / 100_000) / 10,
+        limit=limit // 1_000_000 if limit % 1_000_000 == 0 else limit / 1_000_000,
     )
 
 
@@ -59,33 +121,48 @@ def _too_large(pixels: int, limit: int) -> PhotoRejected:
 class ProcessedPhoto:
     """The clean copies of one upload and what is kept of the original."""
 
-    sha256: str
-    source_format: str
-    source_width: int
+    sha256: str  # hex SHA-256 of the uploaded bytes
+    source_format: str  # "JPEG" (MPO included), "PNG", "WEBP" or "HEIF"
+    source_width: int  # the original's size, upright
     source_height: int
-    width: int
+    width: int  # the display copy's size
     height: int
     display_jpeg: bytes = field(repr=False)
     thumb_jpeg: bytes = field(repr=False)
+    # Aware when the camera recorded its UTC offset, else naive: the caller reads a naive
+    # time in the shop's time zone.
     captured_at: datetime | None
 
 
 def sniff_format(data: bytes) -> str | None:
-    """The image format by magic bytes: JPEG, PNG, WEBP, HEIF, or None."""
+    """The image format by magic bytes: "JPEG", "PNG", "WEBP", "HEIF", or None.
+
+    Cheap and decisive: the file name and the declared content type are never consulted.
+    """
     if data.startswith(JPEG_SOI):
         return "JPEG"
     if data.startswith(PNG_SIGNATURE):
         return "PNG"
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
-    if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
-        return "HEIF"
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        if data[8:12] in HEIF_MAJOR_BRANDS:
+            return "HEIF"
+        # Some writers put a generic major brand first and "heic" among the compatible
+        # brands, which follow the 4-byte minor version inside the ftyp box.
+        box_end = min(int.from_bytes(data[:4], "big"), len(data), 64)
+        compatible = {data[i : i + 4] for i in range(16, box_end - 3, 4)}
+        if data[8:12] not in (b"avif", b"avis") and compatible & HEVC_BRANDS:
+            return "HEIF"
     return None
 
 
 @cache
-def _heif_opener_registered() -> bool:
-    # Registered on first use, not at import: most uploads are JPEG.
+def _heif_available() -> bool:
+    """Register pillow_heif's opener with Pillow, once, on the first HEIF upload.
+
+    Not at import: most uploads are JPEG, and the import is not free.
+    """
     try:
         from pillow_heif import register_heif_opener
     except ImportError:  # pragma: no cover - pillow_heif is in requirements.txt
@@ -107,24 +184,40 @@ def process_photo(
     thumb_long_side: int = 320,
     quality: int = 82,
 ) -> ProcessedPhoto:
-    """Check and convert one upload; raises PhotoRejected (415 or 422) for what we refuse."""
+    """Check one upload by its content and make its display copy and thumbnail.
+
+    Raises PhotoRejected: ``unsupported_media_type`` (415) for anything that is not a
+    readable JPEG, PNG, WebP or HEIF image, ``image_too_large`` (422) for an image of more
+    than ``max_pixels`` pixels (judged from its header, before decoding) or one Pillow
+    takes for a decompression bomb.
+    """
     kind = sniff_format(data)
-    if kind is None or (kind == "HEIF" and not _heif_opener_registered()):
+    if kind is None or (kind == "HEIF" and not _heif_available()):
         raise _unsupported()
     with warnings.catch_warnings():
-        # A decompression bomb is refused like any image over the limit, never a warning.
+        # A decompression bomb is refused like any image over the limit, never left to
+        # escape as a warning. Pillow's UserWarnings ("Corrupt EXIF data", "malformed MPO
+        # file", ...) are about a stranger's file and nothing anyone here can act on.
+        warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[kind])
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise _too_large(max_pixels * 2, max_pixels) from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
+            raise _too_large(_bomb_pixels(bomb), max_pixels) from None
+        except Exception:  # Pillow and pillow_heif raise many types for damaged headers
             raise _unsupported() from None
         with image:
-            return _convert(image, data, kind, max_pixels, display_long_side, thumb_long_side, quality)
+            return _process(image, data, kind, max_pixels, display_long_side, thumb_long_side, quality)
 
 
-def _convert(
+def _bomb_pixels(bomb: Exception) -> int:
+    # Pillow refuses before handing back the image, so its size is only in the message;
+    # it is over Pillow's own limit in any case.
+    found = _BOMB_PIXELS.search(str(bomb))
+    return int(found.group(1)) if found else (Image.MAX_IMAGE_PIXELS or 0) + 1
+
+
+def _process(
     image: Image.Image,
     data: bytes,
     kind: str,
@@ -133,44 +226,58 @@ def _convert(
     thumb_long_side: int,
     quality: int,
 ) -> ProcessedPhoto:
-    width, height = image.size
+    if image.format not in ACCEPTED_PILLOW_FORMATS:  # belt and braces: `formats=` decides
+        raise _unsupported()
+    width, height = image.size  # from the header: nothing is decoded yet
+    if width < 1 or height < 1:
+        raise _unsupported()
     if width * height > max_pixels:
         raise _too_large(width * height, max_pixels)
-    try:
-        exif = image.getexif()
-    except Exception:  # a damaged EXIF block must not cost the photo
-        exif = Image.Exif()
-    orientation = exif.get(TAG_ORIENTATION, 1)
-    captured_at = _capture_time(exif)
-    icc_profile = image.info.get("icc_profile")
 
-    if image.format in ("JPEG", "MPO"):
-        # Decode at 1/2, 1/4 or 1/8 scale where that still leaves the long side at least
-        # display_long_side: most of the cost of a phone photo is the full-size decode.
-        scale = display_long_side / max(width, height)
-        if scale < 1:
-            image.draft(image.mode, (math.ceil(width * scale), math.ceil(height * scale)))
+    # The display size in the orientation the pixels are stored in, which is what draft
+    # and resize work in (fitting is symmetric, so turning afterwards gives the same size).
+    stored_size = _fitted((width, height), display_long_side)
+    if image.format in ("JPEG", "MPO") and stored_size != (width, height):
+        # libjpeg picks the smallest 1/1, 1/2, 1/4 or 1/8 scale that still leaves both
+        # sides at least the requested size, so the long side of the upright result is
+        # still at least display_long_side and the final resize only ever shrinks.
+        image.draft(image.mode, stored_size)
     try:
         image.load()
-    except (OSError, ValueError, SyntaxError):
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
+        raise _too_large(_bomb_pixels(bomb), max_pixels) from None
+    except Exception:  # truncated or corrupt pixel data, whatever the codec calls it
         raise _unsupported() from None
 
-    # Shrink first, then colour-convert and turn, as both cost per pixel; modes that
-    # resampling does not handle well (palette, 16-bit) are converted first.
-    convert_first = image.mode not in _RESAMPLED_MODES
-    if convert_first:
-        image = _to_rgb(image, icc_profile)
-    display = _fit(image, display_long_side, Image.Resampling.BICUBIC)
-    if not convert_first:
-        display = _to_rgb(display, icc_profile)
+    # After load: a PNG may keep its EXIF after the pixel data.
+    exif = _read_exif(image)
+    orientation = _orientation(exif)
+    captured_at = _capture_time(exif)
+    icc_profile = image.info.get("icc_profile")
+    source_width, source_height = (height, width) if orientation in _SWAPS_SIDES else (width, height)
+
+    picture: Image.Image = image
+    if picture.mode not in _RESIZE_AS_IS or "transparency" in picture.info:
+        # Palette, 16-bit, bilevel and colour-keyed images: make them plain RGB(A)/L before
+        # resampling, which would blend palette indexes or keyed colours.
+        picture = _plain_mode(picture)
+    # Bicubic for the display copy: after draft decoding it is a reduction of at most 2×,
+    # where bicubic looks as sharp as Lanczos at three quarters of the cost.
+    display = _shrunk(picture, stored_size, Image.Resampling.BICUBIC)
+    display = _to_srgb(display, icc_profile)
     display = _upright(display, orientation)
-    thumb = _fit(display, thumb_long_side, Image.Resampling.LANCZOS)
-    upright_width, upright_height = (height, width) if orientation in _TRANSPOSED_ORIENTATIONS else (width, height)
+    if display is image:
+        # A small upright sRGB original passes through untouched; save a detached copy,
+        # not the open file object (whose info _clean_jpeg empties).
+        display = image.copy()
+    # The thumbnail is made from the display copy, already small, upright and in sRGB.
+    thumb = _shrunk(display, _fitted(display.size, thumb_long_side), Image.Resampling.LANCZOS)
+
     return ProcessedPhoto(
         sha256=hashlib.sha256(data).hexdigest(),
         source_format=kind,
-        source_width=upright_width,
-        source_height=upright_height,
+        source_width=source_width,
+        source_height=source_height,
         width=display.width,
         height=display.height,
         display_jpeg=_clean_jpeg(display, quality),
@@ -179,55 +286,103 @@ def _convert(
     )
 
 
-def _to_rgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
-    """RGB in sRGB: transparency on white, 16-bit scaled down, embedded profiles applied."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        image = image.point(lambda value: value * (1 / 256)).convert("L")
-    if image.mode in ("P", "PA", "LA", "RGBA", "La", "RGBa") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, rgba)
-    if icc_profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
-            return ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB") or image.convert("RGB")
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # an unreadable profile: read the pixels as sRGB, as browsers do
-    return image.convert("RGB")
+def _read_exif(image: Image.Image) -> Image.Exif:
+    try:
+        return image.getexif()
+    except Exception:  # a damaged EXIF block must not cost the photo, only its metadata
+        return Image.Exif()
 
 
-def _upright(image: Image.Image, orientation: int) -> Image.Image:
-    method = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT,
-        3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM,
-        5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_270,
-        7: Image.Transpose.TRANSVERSE,
-        8: Image.Transpose.ROTATE_90,
-    }.get(orientation if isinstance(orientation, int) else 1)
-    return image.transpose(method) if method is not None else image
+def _orientation(exif: Image.Exif) -> int:
+    value = exif.get(TAG_ORIENTATION, 1)
+    return value if isinstance(value, int) and value in _UPRIGHT else 1
 
 
-def _fit(image: Image.Image, long_side: int, resample: Image.Resampling) -> Image.Image:
-    """Scale down so the long side is at most ``long_side``; never scale up.
-
-    After draft decoding the display copy is at most a 2× reduction, where bicubic is
-    as sharp to the eye as Lanczos at two thirds of the cost.
-    """
-    scale = long_side / max(image.size)
+def _fitted(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """``size`` scaled down so its long side is at most ``long_side``; never up."""
+    width, height = size
+    scale = long_side / max(width, height)
     if scale >= 1:
+        return size
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _shrunk(image: Image.Image, size: tuple[int, int], resample: Image.Resampling) -> Image.Image:
+    if image.size == size:
         return image
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    # reducing_gap=2.0: for reductions of 4× or more, first shrink by a whole factor with a
+    # cheap box filter, then resample the last ≤ 2×–4× properly (the thumbnail: 1600 ->
+    # 800 -> 320), which costs half as much and looks the same.
     return image.resize(size, resample, reducing_gap=2.0)
 
 
+def _plain_mode(image: Image.Image) -> Image.Image:
+    """RGB, RGBA, L or LA from any mode a PNG, WebP or HEIF decoder may give."""
+    if image.mode in _SIXTEEN_BIT:
+        # Pillow clips 16-bit values to 255 when converting to L; scale them instead.
+        return image.point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("1", "F"):
+        return image.convert("L")
+    if image.mode in ("P", "PA", "La", "RGBa") or "transparency" in image.info:
+        return image.convert("RGBA")
+    return image.convert("RGB")
+
+
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """RGB in sRGB: transparency flattened on white, embedded profiles applied.
+
+    An image without a profile is taken to be sRGB, as browsers do; so is one whose profile
+    cannot be read.
+    """
+    if image.mode in ("RGBA", "LA"):
+        base = image.mode[:-1]
+        flat = Image.new(base, image.size, "white")
+        flat.paste(image.convert(base), mask=image.getchannel("A"))
+        image = flat
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            if not _is_srgb(source):
+                converted = ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
+                if converted is not None:
+                    return converted
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # unreadable, or not for this image's mode: read the pixels as sRGB
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    # Most Android phones embed an sRGB profile; converting sRGB to sRGB would only cost
+    # time. iPhones embed "Display P3", which must be converted.
+    core = profile.profile
+    description = core.profile_description or ""
+    return core.xcolor_space.strip() == "RGB" and "srgb" in description.lower()
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    method = _UPRIGHT.get(orientation)
+    return image.transpose(method) if method is not None else image
+
+
 def _clean_jpeg(image: Image.Image, quality: int) -> bytes:
-    # Pillow carries a source's comment (and XMP) over from ``info`` when saving a JPEG;
-    # an empty info and explicit empty EXIF leave nothing but pixels.
+    """JPEG bytes with pixels only.
+
+    Pillow takes a comment (and, through ``info``, other metadata) over from the image it
+    saves, and images made by resize/convert copy ``info`` from their source: so ``info``
+    is emptied and every metadata argument is given explicitly as empty.
+    """
     image.info = {}
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality, optimize=False, exif=b"")
+    image.save(
+        buffer,
+        "JPEG",
+        quality=quality,
+        optimize=False,  # a Huffman pass costs more time than the few percent it saves
+        progressive=False,
+        exif=b"",
+        comment=b"",
+        xmp=b"",
+    )
     return buffer.getvalue()
 
 
@@ -237,21 +392,41 @@ def _capture_time(exif: Image.Exif) -> datetime | None:
         details = exif.get_ifd(EXIF_IFD)
     except Exception:
         details = {}
-    raw = details.get(TAG_DATETIME_ORIGINAL) or exif.get(TAG_DATETIME)
+    moment = _exif_datetime(details.get(TAG_DATETIME_ORIGINAL))
+    offset_tag = TAG_OFFSET_TIME_ORIGINAL
+    if moment is None:
+        # DateTime is the file's last change; a phone writes it at capture too. Its own
+        # offset tag is OffsetTime.
+        moment = _exif_datetime(exif.get(TAG_DATETIME))
+        offset_tag = TAG_OFFSET_TIME
+    if moment is None:
+        return None
+    offset = _exif_offset(details.get(offset_tag))
+    return moment.replace(tzinfo=offset) if offset is not None else moment
+
+
+def _exif_datetime(raw: Any) -> datetime | None:
+    if isinstance(raw, bytes):
+        raw = raw.decode("ascii", "replace")
     if not isinstance(raw, str):
         return None
     try:
-        moment = datetime.strptime(raw.strip().rstrip("\x00"), "%Y:%m:%d %H:%M:%S")
+        # "YYYY:MM:DD HH:MM:SS"; unknown fields are written as blanks or zeros.
+        return datetime.strptime(raw.strip().rstrip("\x00")[:19], "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
-    offset = details.get(TAG_OFFSET_TIME_ORIGINAL)
-    if isinstance(offset, str):
-        offset = offset.strip().rstrip("\x00")
-        if len(offset) == 6 and offset[0] in "+-" and offset[3] == ":":
-            try:
-                hours, minutes = int(offset[1:3]), int(offset[4:6])
-            except ValueError:
-                return moment
-            delta = timedelta(hours=hours, minutes=minutes)
-            return moment.replace(tzinfo=timezone(delta if offset[0] == "+" else -delta))
-    return moment
+
+
+def _exif_offset(raw: Any) -> timezone | None:
+    if isinstance(raw, bytes):
+        raw = raw.decode("ascii", "replace")
+    if not isinstance(raw, str):
+        return None
+    found = _UTC_OFFSET.fullmatch(raw.strip().rstrip("\x00"))
+    if found is None:
+        return None
+    sign, hours, minutes = found.groups()
+    delta = timedelta(hours=int(hours), minutes=int(minutes))
+    if delta > timedelta(hours=14) or int(minutes) >= 60:  # no place on Earth is further
+        return None
+    return timezone(-delta if sign == "-" else delta)
