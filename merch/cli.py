@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from merch.clock import utcnow
 from merch.extensions import db
 from merch.models import Area, Shop
+from merch.schema import upgrade_schema
 from merch.services.setup import UserSetupError, create_user, install_guide_rules, seed_demo
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @click.command("init-db")
 def init_db_command() -> None:
-    """Create the schema and the guide's rulebook (safe to run again)."""
-    db.create_all()
-    added = install_guide_rules(_now())
+    """Apply the migrations, then add the guide's rulebook (safe to run again)."""
+    upgrade_schema()
+    added = install_guide_rules(utcnow())
     db.session.commit()
     click.echo(f"Database ready; {added} guide rules added.")
 
@@ -29,8 +25,8 @@ def init_db_command() -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Add the demo areas, shops and users (safe to run again)."""
-    db.create_all()
-    created = seed_demo(_now(), current_app.config["DEMO_PASSWORD"])
+    upgrade_schema()
+    created = seed_demo(utcnow(), current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     if created:
         click.echo("Demo users created: " + ", ".join(created))

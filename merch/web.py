@@ -7,16 +7,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, g, request
 from flask_babel import get_locale
 from flask_babel import refresh as refresh_babel
-from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
 from merch.database import configure_engine, mark_read_only
 from merch.extensions import babel, csrf, db, login_manager, migrate
-from merch.i18n import BABEL_LOCALES, LANGUAGE_NAMES, LANGUAGES, choose_language
+from merch.i18n import LANGUAGE_NAMES, LANGUAGES
+from merch.i18n.request import current_language, select_locale
 
+MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Kept on g for one request; "_login_user" is where Flask-Login caches the signed-in user.
 REQUEST_SCOPED = ("merch_language", "api_user", "api_token", "_login_user")
@@ -38,9 +38,10 @@ def register_extensions(app: Flask) -> None:
     import merch.models  # noqa: F401  (registers the tables on the metadata)
 
     db.init_app(app)
-    migrate.init_app(app, db)
+    # Absolute, so `flask db …` works from any working directory.
+    migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -72,39 +73,6 @@ def _load_user(user_id: str) -> Any:
     return user if user is not None and user.active else None
 
 
-def current_language() -> str:
-    """The reader's language tag (zh-Hant, zh-Hans or en) for this request.
-
-    The API follows api.md: Accept-Language, the user's setting, the shop's, zh-Hant.
-    Pages put a choice made in the app first: a shared shop phone's browser language is
-    the phone's, not the assistant's.
-    """
-    cached = g.get("merch_language")
-    if cached:
-        return str(cached)
-    header = request.headers.get("Accept-Language")
-    try:
-        user = g.get("api_user")
-        if user is None and current_user and current_user.is_authenticated:
-            user = current_user
-        chosen = getattr(user, "language", None)
-        shop_language = getattr(getattr(user, "shop", None), "language", None)
-    except SQLAlchemyError:
-        # Explaining that the database is unavailable must not need the database.
-        chosen, shop_language = None, None
-    if not request.path.startswith("/api/"):
-        chosen = chosen or session.get("language")
-        if chosen:
-            header = None
-    language = choose_language(header, chosen, shop_language)
-    g.merch_language = language
-    return language
-
-
-def _select_locale() -> str:
-    return BABEL_LOCALES[current_language()]
-
-
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
     from merch.api import bp as api_bp
@@ -119,7 +87,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """Pages get a friendly page in the reader's language; the API gets JSON errors."""
-    from merch.errors import register
+    from merch.error_responses import register
 
     register(app)
 

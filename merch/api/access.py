@@ -12,7 +12,7 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from merch.clock import utcnow
-from merch.errors import ApiError
+from merch.error_responses import ApiError
 from merch.models import User
 from merch.services.accounts import token_record
 

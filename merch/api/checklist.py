@@ -12,11 +12,11 @@ from merch.api import bp
 from merch.api.access import requires_user
 from merch.api.serializers import checklist_json
 from merch.clock import utcnow
-from merch.errors import ApiError
+from merch.error_responses import ApiError
+from merch.i18n.request import current_language
 from merch.models import Role, User
 from merch.rulebook import SHIFTS
 from merch.services.checklists import checklist_status, rule_versions_for, shop_today
-from merch.web import current_language
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -11,7 +11,7 @@ from merch.api.access import authenticated_user
 from merch.api.parsing import json_object
 from merch.api.serializers import iso, user_json
 from merch.clock import utcnow
-from merch.errors import ApiError
+from merch.error_responses import ApiError
 from merch.extensions import db
 from merch.services.accounts import authenticate, issue_token
 from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from merch.errors import ApiError
+from merch.error_responses import ApiError
 
 # Database ids are 64-bit; a larger number in a URL is simply not found.
 MAX_ID = 2**63 - 1

@@ -10,7 +10,7 @@ from flask import current_app, request, send_file
 from merch.api import bp
 from merch.api.access import requires_user
 from merch.api.parsing import MAX_ID
-from merch.errors import ApiError
+from merch.error_responses import ApiError
 from merch.extensions import db
 from merch.models import Photo, User
 from merch.services.accounts import can_view_submission

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from flask import url_for
 
 from merch.i18n import normalise_language
+from merch.messages.localized import problem_lines
 from merch.models import Photo, Shop, Submission, User
-from merch.reasons import problem_lines
 from merch.services.checklists import ChecklistStatus, rule_title
 
 

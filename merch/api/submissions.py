@@ -13,7 +13,8 @@ from merch.api.access import requires_user
 from merch.api.parsing import MAX_ID, json_object
 from merch.api.serializers import submission_json
 from merch.clock import utcnow
-from merch.errors import ApiError
+from merch.error_responses import ApiError
+from merch.i18n.request import current_language
 from merch.models import Role, Submission, User
 from merch.rulebook import SHIFTS
 from merch.services.accounts import can_view_submission
@@ -25,7 +26,6 @@ from merch.services.submissions import (
     photos_from_files,
     submit_checklist,
 )
-from merch.web import current_language
 
 
 def parse_submission(user: User) -> SubmissionRequest:

@@ -13,7 +13,7 @@ from merch.auth import bp
 from merch.auth.forms import EmptyForm, LanguageForm, LoginForm
 from merch.clock import utcnow
 from merch.extensions import db
-from merch.reasons import refusal
+from merch.messages.localized import refusal
 from merch.services.accounts import authenticate
 from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
 

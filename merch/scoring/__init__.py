@@ -9,7 +9,6 @@ from merch.scoring.kinds import (
     submission_score,
     validate_answer,
 )
-from merch.scoring.messages import render_invalid, render_problem
 from merch.scoring.problems import InvalidAnswer, Problem
 from merch.scoring.sizes import SizeKey, UnknownSize, check_sequence, parse_size
 
@@ -24,8 +23,6 @@ __all__ = [
     "check_sequence",
     "lightness",
     "parse_size",
-    "render_invalid",
-    "render_problem",
     "score_item",
     "submission_score",
     "validate_answer",

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from merch.checklists import ShopHours, business_date_of, due_at, window_opens_at
 from merch.extensions import db
+from merch.messages.refusals import Refused
 from merch.models import (
     SENT_BACK,
     IdempotencyRecord,
@@ -33,7 +34,6 @@ from merch.models import (
     User,
 )
 from merch.photos import PhotoRejected, ProcessedPhoto, process_photo
-from merch.refusals import Refused
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
 

@@ -15,8 +15,9 @@ from werkzeug.datastructures import MultiDict
 from merch.api.parsing import MAX_ID
 from merch.clock import utcnow
 from merch.extensions import db
+from merch.i18n.request import current_language
+from merch.messages.localized import problem_lines, refusal
 from merch.models import Role, Submission
-from merch.reasons import problem_lines, refusal
 from merch.rulebook import AREAS, SHIFTS
 from merch.services.accounts import can_view_submission, shops_visible_to
 from merch.services.checklists import (
@@ -38,7 +39,6 @@ from merch.services.submissions import (
 )
 from merch.staff import bp
 from merch.staff.forms import ChecklistForm, answers_from_form
-from merch.web import current_language
 
 RECENT_LIMIT = 50
 

@@ -8,7 +8,8 @@ import pytest
 from babel.support import Translations
 
 from merch.i18n import raw_translators
-from merch.scoring import InvalidAnswer, Problem, render_invalid, render_problem
+from merch.messages.reasons import render_invalid, render_problem
+from merch.scoring import InvalidAnswer, Problem
 
 CATALOGS = Path(__file__).resolve().parents[2] / "merch" / "translations"
 

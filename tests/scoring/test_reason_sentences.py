@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from merch.scoring import InvalidAnswer, Problem, render_invalid, render_problem, validate_answer
+from merch.messages.reasons import render_invalid, render_problem
+from merch.scoring import InvalidAnswer, Problem, validate_answer
 
 
 def english(message: str) -> str:

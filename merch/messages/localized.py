@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask_babel import get_translations
-
-from merch.i18n import raw_translators
-from merch.messages import refusal_message
+from merch.i18n.request import translators
+from merch.messages.reasons import render_problem
+from merch.messages.refusals import refusal_message
 from merch.models import ItemResult
-from merch.scoring import Problem, render_problem
-
-
-def translators() -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
-    """Plain gettext/ngettext for this request's language."""
-    return raw_translators(get_translations())
+from merch.scoring import Problem
 
 
 def problem_lines(item: ItemResult) -> list[str]:

@@ -1,7 +1,8 @@
-"""Sentences for refused requests, in the reader's language.
+"""Refused requests: the exception services raise, and its sentence in the reader's language.
 
-Like the scoring messages, these take plain gettext/ngettext functions so the same text
-serves the API, the pages and the CLI; placeholders are named and filled here.
+No Flask here: services raise ``Refused``, the API answers it as api.md's error body and
+the pages show its message next to the field. Messages take plain gettext/ngettext
+functions; placeholders are named and filled here.
 """
 
 from __future__ import annotations
@@ -9,10 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from merch.scoring import InvalidAnswer, render_invalid
+from merch.messages.reasons import render_invalid
+from merch.scoring import InvalidAnswer
 
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
+
+
+class Refused(Exception):
+    """A refusal: HTTP status, contract code, field at fault; ``params`` fill the message."""
+
+    def __init__(self, status: int, code: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.field = field
+        self.params = params
 
 
 def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:

@@ -9,8 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from merch.reasons import refusal
-from merch.refusals import Refused
+from merch.messages.localized import refusal
+from merch.messages.refusals import Refused
 
 _HTTP_CODES = {
     400: "bad_request",
