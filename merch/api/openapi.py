@@ -1,29 +1,40 @@
-"""GET /api/v1/openapi.json: the contract as an OpenAPI 3 document."""
+"""GET /api/v1/openapi.json: the contract as an OpenAPI 3 document.
+
+The schemas are written by hand as JSON Schema, because the contract's exact bodies
+(error envelope, field names, nullability) are what clients and the contract tests check.
+Each topic documents its own calls in a module of its own (``openapi_<topic>.py`` beside
+this one, defining ``PATHS`` and ``SCHEMAS``) listed in ``TOPIC_MODULES``; this module
+holds the shared pieces and the calls of the core loop.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import jsonify
 
 from merch.api import bp
 
-_ERROR = {"$ref": "#/components/responses/Error"}
+# Modules (under merch.api) that add their calls to the document.
+TOPIC_MODULES: tuple[str, ...] = ()
+
+ERROR = {"$ref": "#/components/responses/Error"}
 
 
-def _ref(name: str) -> dict[str, str]:
+def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+def json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
-    return {str(status): _ERROR for status in statuses}
+def errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): ERROR for status in statuses}
 
 
-_NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_STRING = {"type": ["string", "null"]}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -48,9 +59,9 @@ SCHEMAS: dict[str, Any] = {
             "username": {"type": "string"},
             "name": {"type": "string"},
             "role": {"type": "string", "enum": ["staff", "supervisor", "admin"]},
-            "store": _NULLABLE_STRING,
-            "area": _NULLABLE_STRING,
-            "language": _NULLABLE_STRING,
+            "store": NULLABLE_STRING,
+            "area": NULLABLE_STRING,
+            "language": NULLABLE_STRING,
         },
     },
     "Login": {
@@ -59,7 +70,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "token": {"type": "string"},
             "expires_at": {"type": "string", "format": "date-time"},
-            "user": _ref("User"),
+            "user": ref("User"),
         },
     },
     "ChecklistItem": {
@@ -100,8 +111,8 @@ SCHEMAS: dict[str, Any] = {
             "due_at": {"type": "string", "format": "date-time"},
             "state": {"type": "string"},
             "submission_id": {"type": ["integer", "null"]},
-            "submission_status": _NULLABLE_STRING,
-            "items": {"type": "array", "items": _ref("ChecklistItem")},
+            "submission_status": NULLABLE_STRING,
+            "items": {"type": "array", "items": ref("ChecklistItem")},
         },
     },
     "PhotoRef": {
@@ -148,9 +159,9 @@ SCHEMAS: dict[str, Any] = {
             "answer": {"type": ["object", "null"]},
             "passed": {"type": "boolean"},
             "credit": {"type": "number", "minimum": 0, "maximum": 1},
-            "reason": _NULLABLE_STRING,
+            "reason": NULLABLE_STRING,
             "problems": {"type": "array", "items": {"type": "string"}},
-            "photos": {"type": "array", "items": _ref("PhotoRef")},
+            "photos": {"type": "array", "items": ref("PhotoRef")},
         },
     },
     "Submission": {
@@ -182,16 +193,16 @@ SCHEMAS: dict[str, Any] = {
             "received_at": {"type": "string", "format": "date-time"},
             "due_at": {"type": "string", "format": "date-time"},
             "score": {"type": ["number", "null"]},
-            "items": {"type": "array", "items": _ref("SubmissionItem")},
+            "items": {"type": "array", "items": ref("SubmissionItem")},
             "photos": {
                 "type": "object",
-                "additionalProperties": {"type": "array", "items": _ref("PhotoRef")},
+                "additionalProperties": {"type": "array", "items": ref("PhotoRef")},
             },
         },
     },
 }
 
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 PATHS: dict[str, Any] = {
     "/api/v1/login": {
@@ -210,13 +221,13 @@ PATHS: dict[str, Any] = {
                     }
                 },
             },
-            "responses": {"200": _json(_ref("Login"), "Signed in"), **_errors(400, 401, 429)},
+            "responses": {"200": json_response(ref("Login"), "Signed in"), **errors(400, 401, 429)},
         }
     },
     "/api/v1/logout": {
         "post": {
             "summary": "Revoke the token used for this call.",
-            "responses": {"204": {"description": "Signed out"}, **_errors(401)},
+            "responses": {"204": {"description": "Signed out"}, **errors(401)},
         }
     },
     "/api/v1/checklist": {
@@ -236,7 +247,7 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "string", "format": "date"},
                 },
             ],
-            "responses": {"200": _json(_ref("Checklist"), "The checklist"), **_errors(400, 401, 403, 422)},
+            "responses": {"200": json_response(ref("Checklist"), "The checklist"), **errors(400, 401, 403, 422)},
         }
     },
     "/api/v1/submissions": {
@@ -273,24 +284,24 @@ PATHS: dict[str, Any] = {
                 },
             },
             "responses": {
-                "201": _json(_ref("Submission"), "Scored and stored"),
-                "200": _json(_ref("Submission"), "A replay of the same Idempotency-Key"),
-                **_errors(400, 401, 403, 409, 413, 415, 422),
+                "201": json_response(ref("Submission"), "Scored and stored"),
+                "200": json_response(ref("Submission"), "A replay of the same Idempotency-Key"),
+                **errors(400, 401, 403, 409, 413, 415, 422),
             },
         }
     },
     "/api/v1/submissions/{id}": {
         "get": {
             "summary": "One submission within the caller's shops.",
-            "parameters": [_ID],
-            "responses": {"200": _json(_ref("Submission"), "The submission"), **_errors(401, 404)},
+            "parameters": [ID_PARAMETER],
+            "responses": {"200": json_response(ref("Submission"), "The submission"), **errors(401, 404)},
         }
     },
     "/api/v1/photos/{id}": {
         "get": {
             "summary": "A stored photo's display copy, or its thumbnail with size=thumb.",
             "parameters": [
-                _ID,
+                ID_PARAMETER,
                 {
                     "name": "size",
                     "in": "query",
@@ -303,30 +314,40 @@ PATHS: dict[str, Any] = {
                     "description": "JPEG",
                     "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
                 },
-                **_errors(400, 401, 404),
+                **errors(400, 401, 404),
             },
         }
     },
 }
 
-DOCUMENT: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "merch API", "version": "1"},
-    "servers": [{"url": "/"}],
-    "security": [{"bearer": []}, {"session": []}],
-    "paths": PATHS,
-    "components": {
-        "schemas": SCHEMAS,
-        "responses": {"Error": _json(_ref("Error"), "An error (api.md)")},
-        "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+
+def build_document() -> dict[str, Any]:
+    """The whole document: the core loop's calls plus every topic module's."""
+    paths: dict[str, Any] = {path: dict(operations) for path, operations in PATHS.items()}
+    schemas: dict[str, Any] = dict(SCHEMAS)
+    for name in TOPIC_MODULES:
+        module = import_module(f"merch.api.{name}")
+        for path, operations in module.PATHS.items():
+            paths.setdefault(path, {}).update(operations)
+        schemas.update(module.SCHEMAS)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "merch API", "version": "1"},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "responses": {"Error": json_response(ref("Error"), "An error (api.md)")},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
         },
-    },
-}
+    }
 
 
 @bp.get("/openapi.json")
 def openapi() -> Any:
     """The OpenAPI 3 document of this API."""
-    return jsonify(DOCUMENT)
+    return jsonify(build_document())
