@@ -77,10 +77,14 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
     from merch.api import bp as api_bp
     from merch.auth import bp as auth_bp
+    from merch.admin import bp as admin_bp
     from merch.staff import bp as staff_bp
+    from merch.supervise import bp as supervise_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(supervise_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the API checks X-CSRFToken itself, only for cookie sessions
 

@@ -126,3 +126,11 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(empty_app):
     with db.engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_heads() == tuple(heads)
         assert connection.execute(text("SELECT count(*) FROM areas")).scalar_one() == 1
+
+
+def test_the_migrations_form_one_line_of_history(empty_app):
+    # Two revisions written in parallel with the same parent make two heads, and
+    # `flask db upgrade` refuses to choose: re-point the later one's down_revision.
+    script = ScriptDirectory.from_config(empty_app.extensions["migrate"].migrate.get_config())
+
+    assert len(script.get_heads()) == 1, script.get_heads()

@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table."""
 
+from merch.models.audit import AuditEntry
 from merch.models.auth import ApiToken, IdempotencyRecord, SignInFailure
 from merch.models.org import Area, Role, Shop, User
 from merch.models.rules import Rule, RuleVersion, current_versions_query
@@ -14,6 +15,7 @@ from merch.models.submissions import (
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Area",
     "IdempotencyRecord",
     "ItemResult",

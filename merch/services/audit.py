@@ -1,0 +1,40 @@
+"""Recording admin changes in the audit log (the caller commits with the change itself)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from merch.extensions import db
+from merch.models import AuditEntry, User
+
+CLI_ACTOR = "cli"
+
+
+def record_change(
+    *,
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    now: datetime,
+) -> AuditEntry:
+    """Add one audit entry to the session, in the same transaction as the change it describes.
+
+    ``before`` is None for a creation and ``after`` None for a removal; values must be
+    JSON-serialisable (dates as ISO strings).
+    """
+    entry = AuditEntry(
+        at=now,
+        actor=actor,
+        actor_name=actor.username if actor is not None else CLI_ACTOR,
+        action=action,
+        target_type=target_type,
+        target=target,
+        before=before,
+        after=after,
+    )
+    db.session.add(entry)
+    return entry
