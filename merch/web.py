@@ -75,9 +75,9 @@ def _load_user(user_id: str) -> Any:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
+    from merch.admin import bp as admin_bp
     from merch.api import bp as api_bp
     from merch.auth import bp as auth_bp
-    from merch.admin import bp as admin_bp
     from merch.staff import bp as staff_bp
     from merch.supervise import bp as supervise_bp
 
