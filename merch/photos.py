@@ -32,7 +32,7 @@ from typing import Any
 
 from PIL import Image, ImageCms
 
-__all__ = ["PhotoRejected", "ProcessedPhoto", "process_photo", "sniff_format"]
+__all__ = ["PhotoRejected", "ProcessedPhoto", "check_photo_header", "process_photo", "sniff_format"]
 
 JPEG_SOI = b"\xff\xd8\xff"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -191,23 +191,57 @@ def process_photo(
     than ``max_pixels`` pixels (judged from its header, before decoding) or one Pillow
     takes for a decompression bomb.
     """
+    with warnings.catch_warnings():
+        _refuse_bombs_quietly()
+        image, kind = _open(data, max_pixels)
+        with image:
+            return _process(image, data, kind, max_pixels, display_long_side, thumb_long_side, quality)
+
+
+def check_photo_header(data: bytes, *, max_pixels: int = 50_000_000) -> None:
+    """Refuse what ``process_photo`` would refuse from the file's header alone, decoding nothing.
+
+    Lets a caller with several uploads answer every unsupported file (415) before any
+    image over the limit (422), the order api.md gives.
+    """
+    with warnings.catch_warnings():
+        _refuse_bombs_quietly()
+        image, _ = _open(data, max_pixels)
+        with image:
+            _checked_size(image, max_pixels)
+
+
+def _refuse_bombs_quietly() -> None:
+    # A decompression bomb is refused like any image over the limit, never left to
+    # escape as a warning. Pillow's UserWarnings ("Corrupt EXIF data", "malformed MPO
+    # file", ...) are about a stranger's file and nothing anyone here can act on.
+    warnings.simplefilter("ignore", UserWarning)
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
     kind = sniff_format(data)
     if kind is None or (kind == "HEIF" and not _heif_available()):
         raise _unsupported()
-    with warnings.catch_warnings():
-        # A decompression bomb is refused like any image over the limit, never left to
-        # escape as a warning. Pillow's UserWarnings ("Corrupt EXIF data", "malformed MPO
-        # file", ...) are about a stranger's file and nothing anyone here can act on.
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[kind])
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
-            raise _too_large(_bomb_pixels(bomb), max_pixels) from None
-        except Exception:  # Pillow and pillow_heif raise many types for damaged headers
-            raise _unsupported() from None
-        with image:
-            return _process(image, data, kind, max_pixels, display_long_side, thumb_long_side, quality)
+    try:
+        image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[kind])
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
+        raise _too_large(_bomb_pixels(bomb), max_pixels) from None
+    except Exception:  # Pillow and pillow_heif raise many types for damaged headers
+        raise _unsupported() from None
+    if image.format not in ACCEPTED_PILLOW_FORMATS:  # belt and braces: `formats=` decides
+        image.close()
+        raise _unsupported()
+    return image, kind
+
+
+def _checked_size(image: Image.Image, max_pixels: int) -> tuple[int, int]:
+    width, height = image.size  # from the header: nothing is decoded yet
+    if width < 1 or height < 1:
+        raise _unsupported()
+    if width * height > max_pixels:
+        raise _too_large(width * height, max_pixels)
+    return width, height
 
 
 def _bomb_pixels(bomb: Exception) -> int:
@@ -226,13 +260,7 @@ def _process(
     thumb_long_side: int,
     quality: int,
 ) -> ProcessedPhoto:
-    if image.format not in ACCEPTED_PILLOW_FORMATS:  # belt and braces: `formats=` decides
-        raise _unsupported()
-    width, height = image.size  # from the header: nothing is decoded yet
-    if width < 1 or height < 1:
-        raise _unsupported()
-    if width * height > max_pixels:
-        raise _too_large(width * height, max_pixels)
+    width, height = _checked_size(image, max_pixels)
 
     # The display size in the orientation the pixels are stored in, which is what draft
     # and resize work in (fitting is symmetric, so turning afterwards gives the same size).

@@ -29,7 +29,7 @@ def bearer_token() -> str | None:
 
 
 def authenticated_user() -> User:
-    """The calling user, or ApiError 401 (and 400 csrf_failed for a cookie call without it)."""
+    """The calling user, or ApiError 401; a cookie call's CSRF token is checked separately."""
     token = bearer_token()
     if token is not None:
         record = token_record(token, utcnow())
@@ -41,18 +41,27 @@ def authenticated_user() -> User:
     if request.headers.get("Authorization"):
         raise ApiError(401, "unauthorized")
     if current_user and current_user.is_authenticated:
-        if request.method in UNSAFE_METHODS:
-            try:
-                validate_csrf(request.headers.get("X-CSRFToken", ""))
-            except ValidationError:
-                raise ApiError(400, "csrf_failed") from None
         g.api_user = current_user._get_current_object()
         return g.api_user  # type: ignore[no-any-return]
     raise ApiError(401, "unauthorized")
 
 
+def check_csrf() -> None:
+    """400 csrf_failed for a writing cookie call without a valid X-CSRFToken (bearer calls need none)."""
+    if g.get("api_token") is not None or request.method not in UNSAFE_METHODS:
+        return
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except ValidationError:
+        raise ApiError(400, "csrf_failed") from None
+
+
 def requires_user(*roles: str) -> Callable[[F], F]:
-    """Authenticate the caller, then refuse (403) roles not listed (any role if none)."""
+    """Authenticate the caller, refuse (403) roles not listed (any role if none), then check CSRF.
+
+    api.md's order: 401, then 403, then the 400s, so a role that may not call this hears
+    so before anything about its request.
+    """
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -60,6 +69,7 @@ def requires_user(*roles: str) -> Callable[[F], F]:
             user = authenticated_user()
             if roles and user.role not in roles:
                 raise ApiError(403, "forbidden")
+            check_csrf()
             return view(user, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

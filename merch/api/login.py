@@ -7,12 +7,13 @@ from typing import Any
 from flask import current_app, g, jsonify, request
 
 from merch.api import bp
-from merch.api.access import authenticated_user
+from merch.api.access import requires_user
 from merch.api.parsing import json_object
 from merch.api.serializers import iso, user_json
 from merch.clock import utcnow
 from merch.error_responses import ApiError
 from merch.extensions import db
+from merch.models import User
 from merch.services.accounts import authenticate, issue_token
 from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
 
@@ -43,9 +44,9 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-def logout() -> Any:
+@requires_user()
+def logout(user: User) -> Any:
     """Revoke the bearer token used for this call."""
-    authenticated_user()
     record = g.get("api_token")
     if record is not None:
         record.revoked_at = utcnow()

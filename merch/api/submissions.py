@@ -29,9 +29,18 @@ from merch.services.submissions import (
 
 
 def parse_submission(user: User) -> SubmissionRequest:
-    """The wire format to a SubmissionRequest, with api.md's 400s."""
+    """The wire format to a SubmissionRequest, with api.md's 400s.
+
+    What the headers alone say (content type, Idempotency-Key) is checked before the body
+    is read, so those 400s come before a 413 for a body over the limit, as api.md orders.
+    """
     if request.mimetype != "multipart/form-data":
         raise ApiError(400, "bad_request")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    try:
+        key = str(uuid.UUID(key))
+    except ValueError:
+        raise ApiError(400, "bad_request", "Idempotency-Key") from None
     payload = json_object(request.form.get("payload"), "payload")
     answers = payload.get("answers", {})
     if answers is None:
@@ -41,11 +50,6 @@ def parse_submission(user: User) -> SubmissionRequest:
     shift = payload.get("shift")
     if shift not in SHIFTS:
         raise ApiError(400, "bad_request", "shift")
-    key = request.headers.get("Idempotency-Key", "").strip()
-    try:
-        key = str(uuid.UUID(key))
-    except ValueError:
-        raise ApiError(400, "bad_request", "Idempotency-Key") from None
     files = ((name, storage.stream) for name, storage in request.files.items(multi=True))
     try:
         photos = photos_from_files(files, current_app.config["MAX_PHOTO_BYTES"])

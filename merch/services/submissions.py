@@ -33,7 +33,7 @@ from merch.models import (
     Submission,
     User,
 )
-from merch.photos import PhotoRejected, ProcessedPhoto, process_photo
+from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, process_photo
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
 
@@ -337,6 +337,19 @@ def _validated_answers(answers: dict[str, Any], versions: list[RuleVersion]) -> 
 def _processed_photos(
     photos: list[UploadedPhoto], area_of_key: dict[str, str], limits: Limits
 ) -> list[tuple[str, str, ProcessedPhoto]]:
+    # api.md's order: a file that is no image (415) is named before any image that is
+    # too large (422), whichever comes first in the request.
+    first_too_large: SubmissionRefused | None = None
+    for photo in photos:
+        try:
+            check_photo_header(photo.data, max_pixels=limits.max_pixels)
+        except PhotoRejected as rejected:
+            refusal = SubmissionRefused(rejected.status, rejected.code, photo.field_name, **rejected.params)
+            if rejected.status == 415:
+                raise refusal from None
+            first_too_large = first_too_large or refusal
+    if first_too_large is not None:
+        raise first_too_large
     processed: list[tuple[str, str, ProcessedPhoto]] = []
     for photo in photos:
         area = area_of_key.get(photo.target, photo.target)

@@ -16,9 +16,11 @@ from wtforms import HiddenField
 from wtforms.validators import UUID
 
 from merch.models import RuleVersion
+from merch.scoring import UnknownSize, parse_size
 
-_SIZE_SEPARATORS = re.compile(r"[,，、;；\s]+")
-_ONE_SIZE = re.compile(r"one\s+size", re.IGNORECASE)
+# Commas, semicolons and line breaks always separate sizes; a space separates only where
+# the words are not one size together ("Free Size", "160/84 A", "ONE SIZE").
+_SIZE_SEPARATORS = re.compile(r"[,，、;；\n\r]+")
 _WHOLE_NUMBER = re.compile(r"^\s*-?\d+\s*$")
 
 
@@ -31,6 +33,27 @@ class ChecklistForm(FlaskForm):
 def _number_or_text(value: str) -> int | str:
     # Keep what is not a whole number as text so the validator names it precisely.
     return int(value) if _WHOLE_NUMBER.match(value) else value.strip()
+
+
+def split_sizes(text: str) -> list[str]:
+    """The sizes typed or tapped into one field, in order.
+
+    A piece between separators that is one known size stays whole; any other piece is
+    split on spaces, so "XL L M" is three sizes and an unknown word is kept for the
+    validator to name.
+    """
+    sizes: list[str] = []
+    for piece in _SIZE_SEPARATORS.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        try:
+            parse_size(piece)
+        except UnknownSize:
+            sizes.extend(piece.split())
+        else:
+            sizes.append(piece)
+    return sizes
 
 
 def _filled(values: list[str]) -> list[str]:
@@ -62,9 +85,7 @@ def answers_from_form(form: MultiDict[str, str], versions: list[RuleVersion]) ->
             hung = [_number_or_text(count) for count in _filled(form.getlist(f"{key}.count"))]
             answer = {"counts": hung} if hung else None
         elif kind == "size_order":
-            # "ONE SIZE" is one size, though it has a space in it.
-            text = _ONE_SIZE.sub("ONESIZE", form.get(f"{key}.sizes", ""))
-            sizes = [size for size in _SIZE_SEPARATORS.split(text) if size]
+            sizes = split_sizes(form.get(f"{key}.sizes", ""))
             answer = {"sizes": sizes} if sizes else None
         elif kind == "colour_order":
             colours = [colour.strip() for colour in _filled(form.getlist(f"{key}.colour"))]

@@ -331,3 +331,15 @@ def test_checklist_page_before_the_shop_opened_offers_no_form(client, clock):
 
     assert "no checklists before its opening date" in html
     assert "data-checklist" not in html
+
+
+def test_sizes_with_spaces_in_their_names_are_taken_whole_on_the_page(client, signed_in_staff):
+    html = client.get("/checklist/opening").get_data(as_text=True)
+    data = checklist_form_data(
+        html, **{"folded_size_order.sizes": "Free Size, Free Size", "hanging_size_order.sizes": "160/84 A, 165/88 A"}
+    )
+
+    response = client.post("/checklist/opening", data=data, content_type="multipart/form-data")
+
+    assert response.status_code == 303
+    assert "100.0" in client.get(response.headers["Location"]).get_data(as_text=True)
