@@ -88,6 +88,7 @@ def run(port: str) -> None:
         f"  Logins (password {password}):\n"
         "    staff1  shop assistant, ZZ001 郑州二七店\n"
         "    staff2  shop assistant, LY001 洛阳王城店\n"
+        "    demo    shop assistant, ZZ900 演示店: open 01:00-23:00, so its opening checklist can be filled at any hour\n"
         "    super1  area supervisor, HN-ZZ\n"
         "    admin   brand admin\n",
         flush=True,

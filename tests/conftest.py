@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
 
 from merch import create_app
 from merch.database import mark_read_only
@@ -45,6 +49,24 @@ def clock() -> Clock:
     return Clock(DEFAULT_NOW)
 
 
+@functools.cache
+def _newest_revision() -> str:
+    script = ScriptDirectory(str(Path(__file__).resolve().parent.parent / "migrations"))
+    return str(script.get_current_head())
+
+
+def _stamp_as_newest_revision() -> None:
+    """Record that the schema create_all just made is the newest revision's.
+
+    tests/test_migrations.py proves the two are the same; writing the row directly is
+    much cheaper than running Alembic for every test.
+    """
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+        connection.execute(text("DELETE FROM alembic_version"))
+        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:rev)"), {"rev": _newest_revision()})
+
+
 @pytest.fixture
 def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
     database_url = os.environ.get("MERCH_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
@@ -65,6 +87,7 @@ def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
         mark_read_only(True)
         db.drop_all()
         db.create_all()
+        _stamp_as_newest_revision()
         install_guide_rules(datetime(2026, 1, 1, tzinfo=UTC))
         db.session.commit()
         yield app

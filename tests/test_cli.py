@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from merch.extensions import db
 from merch.models import Area, Rule, Shop, User
+from tests.conftest import api_login
+from tests.factories import new_key, submission_form
 
 
 def test_init_db_is_safe_to_run_twice(runner):
@@ -23,7 +25,11 @@ def test_seed_demo_creates_the_contracts_demo_data(runner, client, clock):
 
     assert result.exit_code == 0, result.output
     shops = {shop.code: shop for shop in db.session.scalars(select(Shop))}
-    assert set(shops) == {"ZZ001", "ZZ002", "LY001"}
+    assert {"ZZ001", "ZZ002", "LY001"} <= set(shops)
+    assert all(
+        (str(shops[code].opens_at), str(shops[code].closes_at)) == ("10:00:00", "22:00:00")
+        for code in ("ZZ001", "ZZ002", "LY001")
+    )
     assert shops["ZZ001"].area.code == "HN-ZZ" and shops["LY001"].area.code == "HN-LY"
     assert db.session.scalar(select(Area.name).where(Area.code == "HN-ZZ")) == "鄭州區"
     assert all(s.timezone == "Asia/Shanghai" and s.language == "zh-Hans" for s in shops.values())
@@ -44,10 +50,31 @@ def test_seed_demo_again_changes_nothing_and_keeps_passwords(runner, client):
 
     assert again.exit_code == 0
     assert "nothing changed" in again.output
-    assert db.session.scalar(select(func.count()).select_from(User)) == 4
+    assert db.session.scalar(select(func.count()).select_from(User)) == 5
     assert (
         client.post("/api/v1/login", json={"username": "staff1", "password": "changed-password-1"}).status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    "local_time", [(0, 0), (3, 0), (9, 59), (16, 45), (23, 59)], ids=["00:00", "03:00", "09:59", "16:45", "23:59"]
+)
+def test_a_newcomer_can_submit_a_demo_checklist_at_any_hour(runner, client, clock, local_time):
+    clock.set_local(2026, 12, 1, *local_time)
+    runner.invoke(args=["seed-demo"])
+    headers = api_login(client, "demo", "demo-pass-123")
+
+    checklist = client.get("/api/v1/checklist?shift=opening", headers=headers).get_json()
+    response = client.post(
+        "/api/v1/submissions",
+        data=submission_form(),
+        headers={**headers, "Idempotency-Key": new_key()},
+        content_type="multipart/form-data",
+    )
+
+    assert checklist["store"] == "ZZ900"
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["business_date"] == "2026-12-01"
 
 
 def test_seed_demo_uses_the_demo_password_setting(app, runner, client):

@@ -8,6 +8,7 @@ from merch.checklists.schedule import (
     checklist_state,
     day_ends_at,
     due_at,
+    minutes_until,
     shift_starts_at,
     window_opens_at,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "checklist_state",
     "day_ends_at",
     "due_at",
+    "minutes_until",
     "shift_starts_at",
     "window_opens_at",
 ]

@@ -79,6 +79,15 @@ def day_ends_at(hours: ShopHours, day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=hours.zone)
 
 
+def minutes_until(now: datetime, moment: datetime) -> int:
+    """Whole minutes from ``now`` to ``moment``, rounded up (0 once it has passed).
+
+    Rounded up so "in 5 min" never shows when the window opens in 5 min 30 s.
+    """
+    seconds = (moment - now).total_seconds()
+    return max(0, -int(-seconds // 60))
+
+
 def checklist_state(
     hours: ShopHours,
     shift: str,

@@ -15,6 +15,7 @@ from merch.checklists import (
     business_date_of,
     checklist_state,
     due_at,
+    minutes_until,
     window_opens_at,
 )
 from merch.extensions import db
@@ -86,6 +87,10 @@ class ChecklistStatus:
     due_at: datetime
     state: ChecklistState
     submission: Submission | None
+    # Whole minutes from the moment the status was read until the window opens and until
+    # it falls due (0 once passed), for "opens 09:00, in 5 h 40 min".
+    minutes_to_open: int = 0
+    minutes_to_due: int = 0
 
     @property
     def live_submission(self) -> Submission | None:
@@ -113,13 +118,17 @@ def checklist_status(shop: Shop, shift: str, day: date, now: datetime) -> Checkl
         else None
     )
     zone = hours.zone
+    opens = window_opens_at(hours, shift, day)
+    due = due_at(hours, shift, day)
     return ChecklistStatus(
         shift=shift,
         business_date=day,
-        opens_at=window_opens_at(hours, shift, day).astimezone(zone),
-        due_at=due_at(hours, shift, day).astimezone(zone),
+        opens_at=opens.astimezone(zone),
+        due_at=due.astimezone(zone),
         state=checklist_state(hours, shift, day, now, facts),
         submission=submission,
+        minutes_to_open=minutes_until(now, opens),
+        minutes_to_due=minutes_until(now, due),
     )
 
 

@@ -46,13 +46,20 @@ class DemoShop:
     code: str
     name: str
     area: str
+    opens_at: time = time(10, 0)
+    closes_at: time = time(22, 0)
 
 
 DEMO_AREAS = {"HN-ZZ": "鄭州區", "HN-LY": "洛陽區"}
+# api.md's three shops, plus one whose opening window spans the whole day (it opens at
+# 01:00, so its window opens at 00:00 and stays open to midnight): whoever tries the demo,
+# at whatever hour, has a checklist to fill in at once.
+ANY_HOUR_SHOP = "ZZ900"
 DEMO_SHOPS = (
     DemoShop("ZZ001", "郑州二七店", "HN-ZZ"),
     DemoShop("ZZ002", "郑州花园路店", "HN-ZZ"),
     DemoShop("LY001", "洛阳王城店", "HN-LY"),
+    DemoShop(ANY_HOUR_SHOP, "郑州演示店（全天可填）", "HN-ZZ", opens_at=time(1, 0), closes_at=time(23, 0)),
 )
 DEMO_TIMEZONE = "Asia/Shanghai"
 
@@ -80,8 +87,8 @@ def seed_demo(now: datetime, password: str) -> list[str]:
                 name=demo.name,
                 area=areas[demo.area],
                 timezone=DEMO_TIMEZONE,
-                opens_at=time(10, 0),
-                closes_at=time(22, 0),
+                opens_at=demo.opens_at,
+                closes_at=demo.closes_at,
                 language="zh-Hans",
                 opened_on=opened_on,
             )
@@ -93,6 +100,7 @@ def seed_demo(now: datetime, password: str) -> list[str]:
         ("super1", "王督导", Role.SUPERVISOR, None, areas["HN-ZZ"]),
         ("staff1", "李导购", Role.STAFF, shops["ZZ001"], None),
         ("staff2", "张导购", Role.STAFF, shops["LY001"], None),
+        ("demo", "演示导购", Role.STAFF, shops[ANY_HOUR_SHOP], None),
     ]
     created = []
     for username, name, role, shop, area in people:

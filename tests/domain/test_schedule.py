@@ -14,6 +14,7 @@ from merch.checklists import (
     business_date_of,
     checklist_state,
     due_at,
+    minutes_until,
     window_opens_at,
 )
 
@@ -82,3 +83,11 @@ def test_due_time_follows_a_daylight_saving_zone():
 
     assert summer.astimezone(UTC).hour == 9  # 10:00 BST
     assert winter.astimezone(UTC).hour == 10  # 10:00 GMT
+
+
+def test_minutes_until_rounds_up_and_stops_at_zero():
+    now = datetime(2026, 11, 24, 3, 20, 30, tzinfo=UTC)
+
+    assert minutes_until(now, datetime(2026, 11, 24, 3, 25, tzinfo=UTC)) == 5  # 4 min 30 s
+    assert minutes_until(now, datetime(2026, 11, 24, 3, 20, 30, tzinfo=UTC)) == 0
+    assert minutes_until(now, datetime(2026, 11, 24, 3, 0, tzinfo=UTC)) == 0

@@ -343,3 +343,24 @@ def test_sizes_with_spaces_in_their_names_are_taken_whole_on_the_page(client, si
 
     assert response.status_code == 303
     assert "100.0" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_home_at_3am_says_when_each_checklist_opens_and_how_long_until_then(client, signed_in_staff, clock):
+    clock.set_local(2026, 11, 24, 3, 20)
+    client.post("/language", data={"language": "en", "csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert "Opens 09:00, in 5 h 40 min · due by 11:00" in html
+    assert "Opens 21:00, in 17 h 40 min · due by 22:30" in html
+
+
+def test_home_says_how_long_is_left_while_a_checklist_is_open(client, signed_in_staff, clock):
+    clock.set_local(2026, 11, 24, 10, 55)
+    client.post(
+        "/language", data={"language": "zh-Hant", "csrf_token": csrf_from(client.get("/").get_data(as_text=True))}
+    )
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert "現在可填 · 11:00 前完成（還有 5 分鐘）" in html
