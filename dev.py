@@ -74,7 +74,25 @@ def _lan_address() -> str | None:
         return None
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on ``port`` (on any address, as the server binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            return True
+    return False
+
+
 def run(port: str) -> None:
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        sys.exit(f"PORT={port!r} is not a port number: use e.g. PORT=5001 python3 dev.py run")
+    if port_in_use(int(port)):
+        sys.exit(
+            f"Port {port} is already in use: stop what runs there, or pick another: "
+            f"PORT={int(port) + 1} python3 dev.py run"
+        )
     ensure_environment(ROOT / "requirements.txt")
     flask("init-db")
     flask("seed-demo")
@@ -88,7 +106,7 @@ def run(port: str) -> None:
         f"  Logins (password {password}):\n"
         "    staff1  shop assistant, ZZ001 郑州二七店\n"
         "    staff2  shop assistant, LY001 洛阳王城店\n"
-        "    demo    shop assistant, ZZ900 演示店: open 01:00-23:00, so its opening checklist can be filled at any hour\n"
+        "    demo    shop assistant, ZZ900 演示店 (opens 01:00: a checklist to fill at any hour)\n"
         "    super1  area supervisor, HN-ZZ\n"
         "    admin   brand admin\n",
         flush=True,

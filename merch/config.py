@@ -38,6 +38,23 @@ class Config:
     SIGN_IN_FAILURES_PER_USERNAME = 10
     SIGN_IN_FAILURES_PER_ADDRESS = 50
     TESTING = False
+    # Responses compressed with brotli where the browser takes it (over HTTPS), else gzip.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+        "image/x-icon",
+    ]
+    # Static files without a version in their URL (favicon.ico) are revalidated after a
+    # day; versioned ones (asset_url) are kept a year, see merch/web.py.
+    SEND_FILE_MAX_AGE_DEFAULT = 86_400
 
 
 ENV_OVERRIDES: dict[str, str] = {

@@ -7,12 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, send_from_directory
 from flask_babel import get_locale
 from flask_babel import refresh as refresh_babel
 
 from merch.database import configure_engine, mark_read_only
-from merch.extensions import babel, csrf, db, login_manager, migrate
+from merch.extensions import babel, compress, csrf, db, login_manager, migrate
 from merch.i18n import LANGUAGE_NAMES, LANGUAGES
 from merch.i18n.request import current_language, select_locale
 
@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     # Absolute, so `flask db …` works from any working directory.
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -63,7 +64,38 @@ def register_extensions(app: Flask) -> None:
     def _secure_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint in STATIC_ENDPOINTS:
+            # send_file sets its own caching, which knows nothing of versioned URLs.
+            response.headers["Cache-Control"] = cache_control_for(request.endpoint, request.args)
+            if response.status_code == 200 and response.mimetype in app.config["COMPRESS_MIMETYPES"]:
+                # Our assets are a few KB: read them here so they are compressed like any
+                # page (brotli or gzip) and the file is closed with the response, rather
+                # than by the garbage collector after a streamed compression.
+                response.direct_passthrough = False
+                response.make_sequence()
+        else:
+            response.headers.setdefault("Cache-Control", cache_control_for(request.endpoint, request.args))
         return response
+
+
+STATIC_ENDPOINTS = frozenset({"static", "favicon"})
+# A year: the longest a browser is asked to keep anything (RFC 9111 suggests no more).
+IMMUTABLE_SECONDS = 31_536_000
+
+
+def cache_control_for(endpoint: str | None, args: Any) -> str:
+    """How a response may be cached, unless its view said otherwise.
+
+    Static files whose URL carries their content hash (``asset_url``) never change, so a
+    browser keeps them a year without asking. Everything else the app serves is about a
+    signed-in user's shop (or is the sign-in page itself), and a shared shop phone or a
+    proxy must not keep it.
+    """
+    if endpoint in STATIC_ENDPOINTS:
+        if args.get("v"):
+            return f"public, max-age={IMMUTABLE_SECONDS}, immutable"
+        return "public, max-age=86400"
+    return "private, no-store"
 
 
 def _load_user(user_id: str) -> Any:
@@ -106,13 +138,18 @@ def register_template_helpers(app: Flask) -> None:
     from flask import url_for
 
     static_folder = Path(app.static_folder or "static")
-    # Versioned URLs change whenever the file does, so browsers may keep them a year.
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31_536_000)
 
     def asset_url(filename: str) -> str:
         path = static_folder / filename
         version = _asset_digest(str(path), path.stat().st_mtime)
         return url_for("static", filename=filename, v=version)
+
+    # Browsers ask for /favicon.ico whatever the page links; answer it from the icon set.
+    app.add_url_rule(
+        "/favicon.ico",
+        endpoint="favicon",
+        view_func=lambda: send_from_directory(static_folder / "icons", "favicon.ico", max_age=86_400),
+    )
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
