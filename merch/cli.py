@@ -1,6 +1,8 @@
-"""Command-line set-up: flask --app merch init-db | seed-demo | create-user."""
+"""Command-line set-up and upkeep: flask --app merch init-db | seed-demo | create-user | purge."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -10,6 +12,7 @@ from merch.clock import utcnow
 from merch.extensions import db
 from merch.models import Area, Shop
 from merch.schema import upgrade_schema
+from merch.services.housekeeping import purge_expired
 from merch.services.setup import UserSetupError, create_user, install_guide_rules, seed_demo
 
 
@@ -66,7 +69,24 @@ def create_user_command(
     click.echo(f"User {username} created.")
 
 
+@click.command("purge")
+def purge_command() -> None:
+    """Remove idempotency records past their keep time, old sign-in failures and dead API tokens."""
+    config = current_app.config
+    purged = purge_expired(
+        utcnow(),
+        idempotency_days=config["IDEMPOTENCY_KEEP_DAYS"],
+        sign_in_window=timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]),
+    )
+    db.session.commit()
+    click.echo(
+        f"Removed {purged.idempotency_records} idempotency records older than {config['IDEMPOTENCY_KEEP_DAYS']} days, "
+        f"{purged.sign_in_failures} sign-in failures older than {config['SIGN_IN_WINDOW_SECONDS'] // 60} minutes, "
+        f"{purged.api_tokens} expired or revoked API tokens."
+    )
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_db_command, seed_demo_command, create_user_command):
+    for command in (init_db_command, seed_demo_command, create_user_command, purge_command):
         app.cli.add_command(command)

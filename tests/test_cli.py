@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from merch.extensions import db
-from merch.models import Area, Rule, Shop, User
+from merch.models import ApiToken, Area, IdempotencyRecord, Rule, Shop, SignInFailure, User
 from tests.conftest import api_login
 from tests.factories import new_key, submission_form
 
@@ -118,3 +120,44 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app):
         }
 
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000}
+
+
+def test_purge_removes_only_what_no_request_can_use_any_more(runner, client, clock, staff):
+    clock.set_local(2026, 11, 14, 10, 30)  # ten days ago: past the 7 days keys are kept
+    old_headers = api_login(client, staff.username)
+    client.post(
+        "/api/v1/submissions",
+        data=submission_form(),
+        headers={**old_headers, "Idempotency-Key": new_key()},
+        content_type="multipart/form-data",
+    )
+    client.post("/api/v1/logout", headers=old_headers)
+    clock.set_local(2026, 11, 24, 10, 30)
+    fresh_headers = api_login(client, staff.username)
+    fresh_key = new_key()
+    client.post(
+        "/api/v1/submissions",
+        data=submission_form(),
+        headers={**fresh_headers, "Idempotency-Key": fresh_key},
+        content_type="multipart/form-data",
+    )
+    now = clock()
+    db.session.add_all(
+        [
+            SignInFailure(username="someone", address="10.0.0.1", at=now - timedelta(hours=1)),
+            SignInFailure(username="someone", address="10.0.0.1", at=now - timedelta(minutes=1)),
+        ]
+    )
+    db.session.commit()
+
+    result = runner.invoke(args=["purge"])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "Removed 1 idempotency records older than 7 days, 1 sign-in failures older than 15 minutes, " in result.output
+    )
+    assert "1 expired or revoked API tokens" in result.output
+    assert db.session.scalars(select(IdempotencyRecord.key)).all() == [fresh_key]
+    assert [failure.at for failure in db.session.scalars(select(SignInFailure))] == [now - timedelta(minutes=1)]
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+    assert client.get("/api/v1/checklist?shift=closing", headers=fresh_headers).status_code == 200
