@@ -353,6 +353,8 @@ def test_home_at_3am_says_when_each_checklist_opens_and_how_long_until_then(clie
 
     assert "Opens 09:00, in 5 h 40 min · due by 11:00" in html
     assert "Opens 21:00, in 17 h 40 min · due by 22:30" in html
+    clock.set_local(2026, 11, 24, 3, 0)
+    assert "Opens 09:00, in 6 h · due by 11:00" in client.get("/").get_data(as_text=True)
 
 
 def test_home_says_how_long_is_left_while_a_checklist_is_open(client, signed_in_staff, clock):
