@@ -1,0 +1,59 @@
+"""OpenAPI paths and schemas of the rankings, trend and export calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from merch.api.openapi import errors, json_response, ref
+
+_DAYS = {"name": "days", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 366}}
+_FROM = {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+_TO = {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+_AREA = {"name": "area", "in": "query", "required": False, "schema": {"type": "string"}}
+_NULLABLE_NUMBER = {"type": ["number", "null"]}
+
+SCHEMAS: dict[str, Any] = {
+    "RankedStore": {
+        "type": "object",
+        "required": ["rank", "store", "name", "area", "score", "due", "submitted", "late", "missed", "previous_rank"],
+        "properties": {
+            "rank": {"type": "integer", "minimum": 1},
+            "store": {"type": "string"},
+            "name": {"type": "string"},
+            "area": {"type": "string"},
+            "score": _NULLABLE_NUMBER,
+            "due": {"type": "integer", "minimum": 0},
+            "submitted": {"type": "integer", "minimum": 0},
+            "late": {"type": "integer", "minimum": 0},
+            "missed": {"type": "integer", "minimum": 0},
+            "previous_rank": {"type": ["integer", "null"]},
+        },
+    },
+    "Rankings": {
+        "type": "object",
+        "required": ["period", "area", "stores"],
+        "properties": {
+            "period": {
+                "type": "object",
+                "required": ["from", "to", "days"],
+                "properties": {
+                    "from": {"type": "string", "format": "date"},
+                    "to": {"type": "string", "format": "date"},
+                    "days": {"type": "integer"},
+                },
+            },
+            "area": {"type": ["string", "null"]},
+            "stores": {"type": "array", "items": ref("RankedStore")},
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/rankings": {
+        "get": {
+            "summary": "Shops ranked by average final score over a period (missed checklists count 0).",
+            "parameters": [_DAYS, _FROM, _TO, _AREA],
+            "responses": {"200": json_response(ref("Rankings"), "The ranking"), **errors(400, 401, 404)},
+        }
+    },
+}
