@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -219,10 +221,11 @@ def seed_history(
     existing = set(db.session.scalars(select(Shop.code).where(Shop.code.like("H%"))))
     numbers = [n for n in range(1, shops + 1) if shop_code(n) not in existing]
     totals = [0, 0, 0]
+    wire = _Wire()
     for start in range(0, len(numbers), BATCH_SHOPS):
         batch = numbers[start : start + BATCH_SHOPS]
         shop_rows = _ensure_shops(batch, days, now, password_hash)
-        counts = _insert_history(shop_rows, days, seed, now, plans, pool)
+        counts = _insert_history(shop_rows, days, seed, now, plans, pool, wire)
         db.session.commit()
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         progress(f"{start + len(batch)}/{len(numbers)} shops")
@@ -287,6 +290,137 @@ def _ensure_shops(numbers: list[int], days: int, now: datetime, password_hash: s
     return created
 
 
+_SUBMISSION_COLUMNS = (
+    "id",
+    "shop_id",
+    "user_id",
+    "shift",
+    "business_date",
+    "status",
+    "completed_at",
+    "received_at",
+    "due_at",
+    "late",
+    "score",
+)
+_ITEM_COLUMNS = (
+    "submission_id",
+    "rule_version_id",
+    "position",
+    "key",
+    "kind",
+    "area",
+    "params",
+    "weight",
+    "photo_required",
+    "answer",
+    "credit",
+    "credit_numerator",
+    "credit_denominator",
+    "passed",
+    "problems",
+    "marks_change",
+)
+_PHOTO_COLUMNS = (
+    "submission_id",
+    "area",
+    "field_name",
+    "sha256",
+    "source_format",
+    "width",
+    "height",
+    "display_path",
+    "thumb_path",
+    "captured_at",
+    "uploaded_at",
+    "duplicate_of_id",
+)
+
+
+def _bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """One executemany per chunk, values already in the driver's types (no per-row ORM work)."""
+    marker = "?" if db.engine.dialect.paramstyle == "qmark" else "%s"
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    statement = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(marker for _ in columns)})"
+    connection = db.session.connection()
+    for start in range(0, len(rows), 50_000):
+        connection.exec_driver_sql(statement, rows[start : start + 50_000])
+
+
+class _Wire:
+    """One run's rows as the database driver takes them (SQLite stores text and floats),
+    with what is the same across many rows worked out once."""
+
+    def __init__(self) -> None:
+        self.sqlite = db.engine.dialect.name == "sqlite"
+        self.tails: dict[tuple[int, int, int, bool], tuple[Any, ...]] = {}
+        self.scores: dict[tuple[tuple[int, int, int], ...], Decimal | None] = {}
+        self.refresh: dict[tuple[int, bool, int | None], Variant] = {}
+
+    def refresh_variant(self, plan: RulePlan, day: date, changed: bool, last_change: date | None) -> Variant:
+        """The window rule scored against the shop's own change record."""
+        since = None if last_change is None else (day - last_change).days
+        key = (plan.version_id, changed, since)
+        if key not in self.refresh:
+            answer = {"changed_today": changed}
+            outcome = score_item(
+                plan.kind,
+                plan.params,
+                answer,
+                photo_required=plan.photo_required,
+                has_photo=True,
+                context=ScoringContext(business_date=day, last_window_change=last_change),
+            )
+            self.refresh[key] = Variant(
+                answer, outcome.credit, outcome.passed, [problem.to_json() for problem in outcome.problems]
+            )
+        return self.refresh[key]
+
+    def item_tail(self, plan: RulePlan, position: int, variant: Variant, changed: bool) -> tuple[Any, ...]:
+        """An item row after its submission id, JSON already encoded (once per variant)."""
+        key = (plan.version_id, position, id(variant), changed)
+        tail = self.tails.get(key)
+        if tail is None:
+            tail = (
+                plan.version_id,
+                position,
+                plan.key,
+                plan.kind,
+                plan.area,
+                json.dumps(plan.params),
+                plan.weight,
+                plan.photo_required,
+                json.dumps(variant.answer),
+                float(variant.credit),
+                variant.credit.numerator,
+                variant.credit.denominator,
+                variant.passed,
+                json.dumps(variant.problems),
+                plan.kind == "refresh" and changed,
+            )
+            self.tails[key] = tail
+        return tail
+
+    def submission_score(self, scored: list[tuple[int, int, int]]) -> Decimal | None:
+        """submission_score() of the items, remembered: most checklists repeat a few patterns."""
+        key = tuple(scored)
+        if key not in self.scores:
+            self.scores[key] = submission_score((weight, Fraction(num, den)) for weight, num, den in scored)
+        return self.scores[key]
+
+    def moment(self, value: datetime) -> Any:
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
+
+    def day(self, value: date) -> Any:
+        return value.isoformat() if self.sqlite else value
+
+    def score(self, value: Decimal | None) -> Any:
+        if value is None:
+            return None
+        return float(value) if self.sqlite else value
+
+
 def _insert_history(
     shops: list[Shop],
     days: int,
@@ -294,6 +428,7 @@ def _insert_history(
     now: datetime,
     plans: dict[str, list[RulePlan]],
     pool: list[PoolPhoto],
+    wire: _Wire,
 ) -> tuple[int, int, int]:
     if not shops:
         return (0, 0, 0)
@@ -303,14 +438,16 @@ def _insert_history(
         .all()
     )
     next_id = (db.session.scalar(select(func.max(Submission.id))) or 0) + 1
-    submissions: list[dict[str, Any]] = []
-    items: list[dict[str, Any]] = []
-    photos: list[dict[str, Any]] = []
+    submissions: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    photos: list[tuple[Any, ...]] = []
     for shop in shops:
-        next_id = _shop_history(shop, staff[shop.id], days, seed, now, plans, pool, next_id, submissions, items, photos)
-    for table, rows in ((Submission, submissions), (ItemResult, items), (Photo, photos)):
-        for start in range(0, len(rows), 20_000):
-            db.session.execute(insert(table), rows[start : start + 20_000])
+        next_id = _shop_history(
+            shop, staff[shop.id], days, seed, now, plans, pool, next_id, wire, (submissions, items, photos)
+        )
+    _bulk_insert(Submission.__tablename__, _SUBMISSION_COLUMNS, submissions)
+    _bulk_insert(ItemResult.__tablename__, _ITEM_COLUMNS, items)
+    _bulk_insert(Photo.__tablename__, _PHOTO_COLUMNS, photos)
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT setval('submissions_id_seq', (SELECT max(id) FROM submissions))"))
     return (len(submissions), len(items), len(photos))
@@ -325,10 +462,10 @@ def _shop_history(
     plans: dict[str, list[RulePlan]],
     pool: list[PoolPhoto],
     next_id: int,
-    submissions: list[dict[str, Any]],
-    items: list[dict[str, Any]],
-    photos: list[dict[str, Any]],
+    wire: _Wire,
+    out: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]],
 ) -> int:
+    submissions, items, photos = out
     rng = random.Random(f"{seed}:{shop.code}")
     hours = ShopHours(shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on)
     # How well the shop keeps the guide, and how hard each rule is for it.
@@ -361,82 +498,53 @@ def _shop_history(
                 status = (
                     SENT_BACK if first_attempt_sent_back else (REVIEWED if rng.random() < REVIEWED_RATE else SUBMITTED)
                 )
-                scored: list[tuple[int, Fraction]] = []
+                scored: list[tuple[int, int, int]] = []
                 areas: set[str] = set()
                 for position, plan in enumerate(plans[shift]):
                     if plan.kind == "refresh":
-                        answer = {"changed_today": changed}
-                        outcome = score_item(
-                            plan.kind,
-                            plan.params,
-                            answer,
-                            photo_required=plan.photo_required,
-                            has_photo=True,
-                            context=ScoringContext(business_date=day, last_window_change=last_change),
-                        )
-                        variant = Variant(
-                            answer, outcome.credit, outcome.passed, [p.to_json() for p in outcome.problems]
-                        )
+                        variant = wire.refresh_variant(plan, day, changed, last_change)
                         change_recorded = change_recorded or (changed and not first_attempt_sent_back)
                     else:
                         failing = rng.random() < care * difficulty[plan.key] * (2 if first_attempt_sent_back else 1)
                         variant = rng.choice(plan.fails if failing else plan.passes)
                     if plan.photo_required:
                         areas.add(plan.area)
-                    scored.append((plan.weight, variant.credit))
-                    items.append(
-                        {
-                            "submission_id": next_id,
-                            "rule_version_id": plan.version_id,
-                            "position": position,
-                            "key": plan.key,
-                            "kind": plan.kind,
-                            "area": plan.area,
-                            "params": plan.params,
-                            "weight": plan.weight,
-                            "photo_required": plan.photo_required,
-                            "answer": variant.answer,
-                            "credit": float(variant.credit),
-                            "credit_numerator": variant.credit.numerator,
-                            "credit_denominator": variant.credit.denominator,
-                            "passed": variant.passed,
-                            "problems": variant.problems,
-                            "marks_change": plan.kind == "refresh" and changed,
-                        }
-                    )
+                    scored.append((plan.weight, variant.credit.numerator, variant.credit.denominator))
+                    items.append((next_id, *wire.item_tail(plan, position, variant, changed)))
                 received = completed + timedelta(seconds=rng.randint(1, 90))
                 submissions.append(
-                    {
-                        "id": next_id,
-                        "shop_id": shop.id,
-                        "user_id": user_id,
-                        "shift": shift,
-                        "business_date": day,
-                        "status": status,
-                        "completed_at": completed.astimezone(UTC),
-                        "received_at": received.astimezone(UTC),
-                        "due_at": due.astimezone(UTC),
-                        "late": completed > due,
-                        "score": submission_score(scored),
-                    }
+                    (
+                        next_id,
+                        shop.id,
+                        user_id,
+                        shift,
+                        wire.day(day),
+                        status,
+                        wire.moment(completed),
+                        wire.moment(received),
+                        wire.moment(due),
+                        completed > due,
+                        wire.score(wire.submission_score(scored)),
+                    )
                 )
+                uploaded = wire.moment(received)
                 for area in sorted(areas):
                     picture = pool[rng.randrange(len(pool))]
                     photos.append(
-                        {
-                            "submission_id": next_id,
-                            "area": area,
-                            "field_name": f"photo.{area}",
-                            "sha256": picture.sha256,
-                            "source_format": "JPEG",
-                            "width": picture.width,
-                            "height": picture.height,
-                            "display_path": picture.display_path,
-                            "thumb_path": picture.thumb_path,
-                            "captured_at": None,
-                            "uploaded_at": received.astimezone(UTC),
-                            "duplicate_of_id": None,
-                        }
+                        (
+                            next_id,
+                            area,
+                            f"photo.{area}",
+                            picture.sha256,
+                            "JPEG",
+                            picture.width,
+                            picture.height,
+                            picture.display_path,
+                            picture.thumb_path,
+                            None,
+                            uploaded,
+                            None,
+                        )
                     )
                 next_id += 1
         if change_recorded:
