@@ -46,6 +46,49 @@ SCHEMAS: dict[str, Any] = {
             "stores": {"type": "array", "items": ref("RankedStore")},
         },
     },
+    "ChecklistDay": {
+        "type": "object",
+        "required": ["state", "score", "submission_id"],
+        "properties": {
+            "state": {"type": "string"},
+            "score": _NULLABLE_NUMBER,
+            "submission_id": {"type": ["integer", "null"]},
+        },
+    },
+    "Trend": {
+        "type": "object",
+        "required": ["store", "name", "days", "rules"],
+        "properties": {
+            "store": {"type": "string"},
+            "name": {"type": "string"},
+            "days": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["date", "opening", "closing"],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "opening": ref("ChecklistDay"),
+                        "closing": ref("ChecklistDay"),
+                    },
+                },
+            },
+            "rules": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["key", "title", "due", "failed", "fail_rate"],
+                    "properties": {
+                        "key": {"type": "string"},
+                        "title": {"type": "string"},
+                        "due": {"type": "integer"},
+                        "failed": {"type": "integer"},
+                        "fail_rate": {"type": "number"},
+                    },
+                },
+            },
+        },
+    },
 }
 
 PATHS: dict[str, Any] = {
@@ -54,6 +97,31 @@ PATHS: dict[str, Any] = {
             "summary": "Shops ranked by average final score over a period (missed checklists count 0).",
             "parameters": [_DAYS, _FROM, _TO, _AREA],
             "responses": {"200": json_response(ref("Rankings"), "The ranking"), **errors(400, 401, 404)},
+        }
+    },
+    "/api/v1/stores/{code}/trend": {
+        "get": {
+            "summary": "One shop's checklists day by day and the rules it failed most.",
+            "parameters": [
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                {**_DAYS, "description": "1–366, default 30"},
+            ],
+            "responses": {"200": json_response(ref("Trend"), "The trend"), **errors(400, 401, 404)},
+        }
+    },
+    "/api/v1/export": {
+        "get": {
+            "summary": "Item results of the caller's shops over a period, as CSV (UTF-8 with BOM).",
+            "parameters": [{**_FROM, "required": True}, {**_TO, "required": True}, _AREA],
+            "responses": {
+                "200": {
+                    "description": "CSV: store,name,area,business_date,shift,submission_id,status,submitted_by,"
+                    "completed_at,late,score,original_score,key,title,passed,credit,reason,override_comment",
+                    "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **errors(400, 401, 404),
+            },
         }
     },
 }

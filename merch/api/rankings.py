@@ -6,15 +6,30 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
+from sqlalchemy import select
 
 from merch.api import bp
 from merch.api.access import requires_user
 from merch.clock import utcnow
 from merch.error_responses import ApiError
-from merch.models import User
-from merch.rankings import MAX_DAYS
-from merch.services.rankings import PeriodRequest, UnknownArea, compute_ranking
+from merch.extensions import db
+from merch.i18n.request import current_language, translators
+from merch.messages.reasons import render_problem
+from merch.models import Shop, User
+from merch.rankings import MAX_DAYS, Period
+from merch.scoring import Problem
+from merch.services.exports import csv_lines
+from merch.services.rankings import (
+    PeriodRequest,
+    UnknownArea,
+    compute_ranking,
+    export_scope,
+    reported_period,
+    scope_area_code,
+    scope_shops,
+)
+from merch.services.trends import can_view_shop, shop_trend
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAYS = re.compile(r"^\d{1,4}$")
@@ -91,3 +106,75 @@ def rankings(user: User) -> Any:
             ],
         }
     )
+
+
+@bp.get("/stores/<code>/trend")
+@requires_user()
+def store_trend(user: User, code: str) -> Any:
+    """One shop's checklists day by day and the rules it failed most."""
+    days = parse_days(default=30)
+    shop = db.session.scalar(select(Shop).where(Shop.code == code))
+    if shop is None or not can_view_shop(user, shop):
+        raise ApiError(404, "not_found")
+    trend = shop_trend(shop, days, utcnow(), current_language())
+    return jsonify(
+        {
+            "store": shop.code,
+            "name": shop.name,
+            "days": [
+                {
+                    "date": day.day.isoformat(),
+                    **{
+                        shift: {
+                            "state": item.state.value,
+                            "score": _score(item.score),
+                            "submission_id": item.submission_id,
+                        }
+                        for shift, item in day.checklists.items()
+                    },
+                }
+                for day in trend.days
+            ],
+            "rules": [
+                {
+                    "key": rule.key,
+                    "title": rule.title,
+                    "due": rule.due,
+                    "failed": rule.failed,
+                    "fail_rate": float(rule.fail_rate),
+                }
+                for rule in trend.rules
+            ],
+        }
+    )
+
+
+@bp.get("/export")
+@requires_user()
+def export(user: User) -> Any:
+    """Item results of the caller's shops over ``from``–``to`` as CSV (UTF-8 with BOM)."""
+    period_request = parse_period(default_days=None)
+    try:
+        shop_ids = export_scope(user, request.args.get("area") or None)
+    except UnknownArea:
+        raise ApiError(404, "not_found") from None
+    now = utcnow()
+    if period_request.days is not None:
+        period = reported_period(
+            scope_shops(scope_area_code(user, request.args.get("area") or None)), period_request, now
+        )
+    else:
+        assert period_request.start is not None and period_request.end is not None
+        period = Period(period_request.start, period_request.end)
+    gettext, ngettext = translators()
+
+    def reason(problems: list[dict[str, Any]]) -> str:
+        return "; ".join(render_problem(Problem.from_json(raw), gettext, ngettext) for raw in problems)
+
+    body = "".join(csv_lines(shop_ids, period, current_language(), reason))
+    response = Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="merch-{period.start.isoformat()}-{period.end.isoformat()}.csv"'
+    )
+    return response

@@ -114,6 +114,16 @@ def scope_shops(area_code: str | None) -> list[ShopRow]:
     return rows
 
 
+def export_scope(user: User, requested_area: str | None) -> list[int] | None:
+    """Shop ids whose submissions the caller may export (None: every shop)."""
+    if user.role == Role.STAFF:
+        return [user.shop_id] if user.shop_id is not None else []
+    area = scope_area_code(user, requested_area)
+    if area is None:
+        return None
+    return [shop.id for shop in scope_shops(area)]
+
+
 def _live_checklists() -> ColumnElement[bool]:
     return and_(Submission.status != SENT_BACK, Submission.shift.in_(SHIFTS))
 
