@@ -75,6 +75,7 @@ class ShopFigures:
     submitted: int
     late: int
     score: Decimal | None
+    score_sum: Decimal = Decimal(0)  # of the submitted checklists' scores, for sums over shops
 
     @property
     def missed(self) -> int:
@@ -159,6 +160,7 @@ def figures(
         submitted=totals.submitted,
         late=totals.late,
         score=average_score(totals.score_sum, due),
+        score_sum=totals.score_sum,
     )
 
 
@@ -203,6 +205,21 @@ def rank(shops: Sequence[ShopFigures]) -> list[RankedShop]:
     return [RankedShop(position, item) for position, item in enumerate(sorted(shops, key=_order_key), start=1)]
 
 
+def combine(name: str, members: Iterable[ShopFigures]) -> ShopFigures:
+    """Several shops' figures as one (an area against other areas)."""
+    items = list(members)
+    due = sum(item.due for item in items)
+    score_sum = sum((item.score_sum for item in items), Decimal(0))
+    return ShopFigures(
+        store=name,
+        due=due,
+        submitted=sum(item.submitted for item in items),
+        late=sum(item.late for item in items),
+        score=average_score(score_sum, due),
+        score_sum=score_sum,
+    )
+
+
 def missed_checklists(
     hours: ShopHours, period: Period, now: datetime, submitted: Iterable[tuple[str, date]]
 ) -> list[tuple[date, str]]:
@@ -226,6 +243,7 @@ __all__ = [
     "Totals",
     "average_score",
     "checklist_is_due_by_time",
+    "combine",
     "due_by_time",
     "figures",
     "figures_from_submissions",

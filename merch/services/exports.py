@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, literal, select
 
 from merch.extensions import db
-from merch.models import Area, ItemResult, Shop, Submission, User, current_versions_query
+from merch.models import Area, ItemResult, Shop, Submission, User
 from merch.rankings import Period
-from merch.services.checklists import rule_title
+from merch.services.trends import rule_titles
 
 COLUMNS = (
     "store",
@@ -117,9 +117,7 @@ def csv_lines(
     reason: Callable[[list[dict[str, Any]]], str],
 ) -> Iterator[str]:
     """The CSV text in pieces: BOM and header first, then the rows."""
-    titles = {
-        version.rule.key: rule_title(version, language) for version in db.session.scalars(current_versions_query())
-    }
+    titles = rule_titles(language)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)

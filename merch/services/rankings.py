@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement
 
 from merch.checklists import ShopHours, business_date_of
 from merch.extensions import db
-from merch.models import SENT_BACK, Area, ItemResult, Role, Shop, Submission, User
+from merch.models import SENT_BACK, Area, Role, Shop, Submission, User
 from merch.rankings import (
     SHIFTS,
     Period,
@@ -248,43 +248,18 @@ def rank_shops(
 
 
 @dataclass(frozen=True)
-class FailedRule:
-    key: str
-    failed: int
-    due: int
-
-
-@dataclass(frozen=True)
 class RankReasons:
-    """Behind one shop's figure: its rules failed and checklists missed in the period."""
+    """Behind one shop's figure: the checklists missed in the period (rules: trends.rule_failures)."""
 
     shop: ShopRow
     period: Period
     figures: ShopFigures
-    failed_rules: list[FailedRule]
     missed: list[tuple[date, str]]
     sent_back: list[tuple[date, str]]
 
 
-def failed_rules(shop_id: int, period: Period) -> list[FailedRule]:
-    """Rules failed in the shop's live submissions of the period, most failed first."""
-    failed = func.sum(case((ItemResult.passed.is_(False), 1), else_=0))
-    query = (
-        select(ItemResult.key, failed, func.count(ItemResult.id))
-        .join(Submission, Submission.id == ItemResult.submission_id)
-        .where(
-            Submission.shop_id == shop_id,
-            Submission.business_date.between(period.start, period.end),
-            _live_checklists(),
-        )
-        .group_by(ItemResult.key)
-    )
-    rows = [FailedRule(key, int(count or 0), int(total)) for key, count, total in db.session.execute(query)]
-    return sorted((row for row in rows if row.failed), key=lambda row: (-row.failed / row.due, -row.failed, row.key))
-
-
 def rank_reasons(shop: ShopRow, request: PeriodRequest, now: datetime) -> RankReasons:
-    """Why a shop ranks where it does: its figures, failed rules, missed checklists."""
+    """Why a shop ranks where it does: its figures and missed checklists."""
     period = period_for(shop, request, now)
     rows = db.session.execute(
         select(Submission.shift, Submission.business_date, Submission.late, Submission.score, Submission.status).where(
@@ -307,7 +282,6 @@ def rank_reasons(shop: ShopRow, request: PeriodRequest, now: datetime) -> RankRe
         shop=shop,
         period=period,
         figures=figures(shop.code, shop.hours, period, now, totals, done),
-        failed_rules=failed_rules(shop.id, period),
         missed=missed_checklists(shop.hours, period, now, done),
         sent_back=sent_back,
     )

@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from merch.checklists import ChecklistState, SubmissionFacts, business_date_of, checklist_state
 from merch.extensions import db
-from merch.models import SENT_BACK, ItemResult, Shop, Submission, User, current_versions_query
+from merch.models import SENT_BACK, ItemResult, RuleVersion, Shop, Submission, User, current_versions_query
 from merch.rankings import SHIFTS, Period, average_score, checklist_is_due_by_time, due_by_time, last_days
 from merch.services.checklists import rule_title
 from merch.services.rankings import DEFAULT_TIMEZONE, ShopRow, scope_shops
@@ -74,8 +75,9 @@ def can_view_shop(user: User, shop: Shop) -> bool:
     return shop.id == user.shop_id
 
 
-def _titles(language: str) -> dict[str, str]:
-    return {version.rule.key: rule_title(version, language) for version in db.session.scalars(current_versions_query())}
+def rule_titles(language: str) -> dict[str, str]:
+    versions = db.session.scalars(current_versions_query().options(joinedload(RuleVersion.rule)))
+    return {version.rule.key: rule_title(version, language) for version in versions}
 
 
 def rule_failures(shop_ids: list[int], period: Period, language: str, limit: int = 10) -> list[RuleFailure]:
@@ -92,7 +94,7 @@ def rule_failures(shop_ids: list[int], period: Period, language: str, limit: int
         )
         .group_by(ItemResult.key)
     ).all()
-    titles = _titles(language)
+    titles = rule_titles(language)
     failures = [RuleFailure(key, titles.get(key, key), int(due), int(count or 0)) for key, due, count in rows]
     failures = [item for item in failures if item.failed]
     failures.sort(key=lambda item: (-item.fail_rate, -item.failed, item.key))

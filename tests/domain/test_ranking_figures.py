@@ -151,3 +151,31 @@ def test_a_shop_with_nothing_due_has_no_score_and_ranks_last():
     ]
 
     assert [item.figures.store for item in rank(shops)] == ["Z", "A"]
+
+
+def test_score_chart_places_scores_and_breaks_the_line_where_nothing_was_due():
+    from merch.rankings.chart import score_chart
+
+    days = [date(2026, 11, d) for d in (20, 21, 22, 23)]
+    chart = score_chart(list(zip(days, [Decimal("100"), Decimal("0"), None, Decimal("50")], strict=True)))
+
+    assert len(chart.lines) == 2
+    top, bottom = chart.points[0].y, chart.points[1].y
+    assert top < chart.points[2].y < bottom  # 100 above 50 above 0
+    assert bottom == chart.bottom and [point.day for point in chart.points] == [days[0], days[1], days[3]]
+    assert [label for _, label in chart.gridlines] == [0, 25, 50, 75, 100]
+
+
+def test_areas_combine_their_shops_sums_not_their_averages():
+    from merch.rankings import combine
+
+    area = combine(
+        "H-01",
+        [
+            ShopFigures("A", due=2, submitted=2, late=1, score=Decimal("90.0"), score_sum=Decimal("180")),
+            ShopFigures("B", due=4, submitted=1, late=0, score=Decimal("15.0"), score_sum=Decimal("60")),
+        ],
+    )
+
+    assert (area.due, area.submitted, area.missed, area.late) == (6, 3, 3, 1)
+    assert area.score == Decimal("40.0")  # 240 / 6, not (90 + 15) / 2
