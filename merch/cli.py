@@ -86,7 +86,32 @@ def purge_command() -> None:
     )
 
 
+@click.command("seed-history")
+@click.option("--shops", type=click.IntRange(1, 9999), required=True, help="How many history shops (H0001 …).")
+@click.option("--days", type=click.IntRange(1, 3660), required=True, help="Days of checklists, ending yesterday.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same history.")
+def seed_history_command(shops: int, days: int, seed: int) -> None:
+    """Add shops with a realistic past of checklists (safe to run again: adds nothing)."""
+    from pathlib import Path
+
+    from merch.services.history import seed_history
+
+    result = seed_history(
+        shops,
+        days,
+        seed,
+        utcnow(),
+        current_app.config["DEMO_PASSWORD"],
+        Path(current_app.config["UPLOAD_FOLDER"]),
+        progress=lambda message: click.echo(message, err=True),
+    )
+    click.echo(
+        f"Added {result.shops} shops, {result.submissions} submissions, {result.items} item results, "
+        f"{result.photos} photos."
+    )
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_db_command, seed_demo_command, create_user_command, purge_command):
+    for command in (init_db_command, seed_demo_command, create_user_command, purge_command, seed_history_command):
         app.cli.add_command(command)

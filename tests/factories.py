@@ -141,3 +141,70 @@ def submission_form(
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+def make_submission(
+    shop: Shop,
+    day: Any,
+    shift: str = "opening",
+    score: str | None = "100.0",
+    late: bool = False,
+    status: str = "submitted",
+    failed: tuple[str, ...] = (),
+    user: User | None = None,
+) -> Any:
+    """A stored submission with one item per ``failed`` key (failed) plus one passed item.
+
+    For reading features (rankings, trends, export) that need history, not the submit path.
+    """
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from merch.checklists import ShopHours, due_at
+    from merch.models import ItemResult, RuleVersion, Submission
+    from merch.scoring import Problem
+
+    hours = ShopHours(shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on)
+    due = due_at(hours, shift, day)
+    completed = due + timedelta(minutes=20) if late else due - timedelta(minutes=20)
+    author = user or db.session.scalar(db.select(User).where(User.shop_id == shop.id).limit(1))
+    if author is None:
+        author = make_user("staff", shop=shop)
+    submission = Submission(
+        shop_id=shop.id,
+        user_id=author.id,
+        shift=shift,
+        business_date=day,
+        status=status,
+        completed_at=completed,
+        received_at=completed,
+        due_at=due,
+        late=late,
+        score=None if score is None else Decimal(score),
+    )
+    versions = {version.rule.key: version for version in db.session.scalars(db.select(RuleVersion))}
+    keys = [*failed, "window_clean"] if "window_clean" not in failed else list(failed)
+    for position, key in enumerate(keys):
+        version = versions[key]
+        passed = key not in failed
+        submission.items.append(
+            ItemResult(
+                rule_version_id=version.id,
+                position=position,
+                key=key,
+                kind=version.rule.kind,
+                area=version.rule.area,
+                params=dict(version.params),
+                weight=version.weight,
+                photo_required=version.photo_required,
+                answer={"ok": passed} if version.rule.kind == "yes_no" else None,
+                credit=1.0 if passed else 0.0,
+                credit_numerator=1 if passed else 0,
+                credit_denominator=1,
+                passed=passed,
+                problems=[] if passed else [Problem("not_answered", {}).to_json()],
+            )
+        )
+    db.session.add(submission)
+    db.session.flush()
+    return submission

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
+
+from merch.supervise import rankings  # noqa: E402,F401

@@ -1,0 +1,180 @@
+"""GET /api/v1/rankings, /stores/<code>/trend and /export (api.md, "Rankings")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from merch.api import bp
+from merch.api.access import requires_user
+from merch.clock import utcnow
+from merch.error_responses import ApiError
+from merch.extensions import db
+from merch.i18n.request import current_language, translators
+from merch.messages.reasons import render_problem
+from merch.models import Shop, User
+from merch.rankings import MAX_DAYS, Period
+from merch.scoring import Problem
+from merch.services.exports import csv_lines
+from merch.services.rankings import (
+    PeriodRequest,
+    UnknownArea,
+    compute_ranking,
+    export_scope,
+    reported_period,
+    scope_area_code,
+    scope_shops,
+)
+from merch.services.trends import can_view_shop, shop_trend
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAYS = re.compile(r"^\d{1,4}$")
+
+
+def parse_days(default: int = 7) -> int:
+    """``days`` from the query string: 1–366, else 400 bad_request."""
+    raw = request.args.get("days")
+    if raw is None:
+        return default
+    if not _DAYS.match(raw) or not 1 <= int(raw) <= MAX_DAYS:
+        raise ApiError(400, "bad_request", "days")
+    return int(raw)
+
+
+def _parse_date(name: str) -> date:
+    raw = request.args.get(name, "")
+    try:
+        if not _DATE.match(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, "bad_request", name) from None
+
+
+def parse_period(default_days: int | None = 7) -> PeriodRequest:
+    """``from`` and ``to`` (both, at most 366 days) or ``days``; anything else is 400."""
+    if "from" in request.args or "to" in request.args:
+        start = _parse_date("from")
+        end = _parse_date("to")
+        if end < start or end - start >= timedelta(days=MAX_DAYS):
+            raise ApiError(400, "bad_request", "to")
+        return PeriodRequest(start=start, end=end)
+    if default_days is None and "days" not in request.args:
+        raise ApiError(400, "bad_request", "from")
+    return PeriodRequest(days=parse_days(default_days or 7))
+
+
+def _score(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@bp.get("/rankings")
+@requires_user()
+def rankings(user: User) -> Any:
+    """The caller's area's shops ranked over the period (admins: every shop, or ``area=``)."""
+    period = parse_period()
+    try:
+        ranking = compute_ranking(user, period, request.args.get("area") or None, utcnow())
+    except UnknownArea:
+        raise ApiError(404, "not_found") from None
+    return jsonify(
+        {
+            "period": {
+                "from": ranking.period.start.isoformat(),
+                "to": ranking.period.end.isoformat(),
+                "days": ranking.period.days,
+            },
+            "area": ranking.area,
+            "stores": [
+                {
+                    "rank": row.rank,
+                    "store": row.shop.code,
+                    "name": row.shop.name,
+                    "area": row.shop.area,
+                    "score": _score(row.figures.score),
+                    "due": row.figures.due,
+                    "submitted": row.figures.submitted,
+                    "late": row.figures.late,
+                    "missed": row.figures.missed,
+                    "previous_rank": row.previous_rank,
+                }
+                for row in ranking.rows
+            ],
+        }
+    )
+
+
+@bp.get("/stores/<code>/trend")
+@requires_user()
+def store_trend(user: User, code: str) -> Any:
+    """One shop's checklists day by day and the rules it failed most."""
+    days = parse_days(default=30)
+    shop = db.session.scalar(select(Shop).where(Shop.code == code))
+    if shop is None or not can_view_shop(user, shop):
+        raise ApiError(404, "not_found")
+    trend = shop_trend(shop, days, utcnow(), current_language())
+    return jsonify(
+        {
+            "store": shop.code,
+            "name": shop.name,
+            "days": [
+                {
+                    "date": day.day.isoformat(),
+                    **{
+                        shift: {
+                            "state": item.state.value,
+                            "score": _score(item.score),
+                            "submission_id": item.submission_id,
+                        }
+                        for shift, item in day.checklists.items()
+                    },
+                }
+                for day in trend.days
+            ],
+            "rules": [
+                {
+                    "key": rule.key,
+                    "title": rule.title,
+                    "due": rule.due,
+                    "failed": rule.failed,
+                    "fail_rate": float(rule.fail_rate),
+                }
+                for rule in trend.rules
+            ],
+        }
+    )
+
+
+@bp.get("/export")
+@requires_user()
+def export(user: User) -> Any:
+    """Item results of the caller's shops over ``from``–``to`` as CSV (UTF-8 with BOM)."""
+    period_request = parse_period(default_days=None)
+    try:
+        shop_ids = export_scope(user, request.args.get("area") or None)
+    except UnknownArea:
+        raise ApiError(404, "not_found") from None
+    now = utcnow()
+    if period_request.days is not None:
+        period = reported_period(
+            scope_shops(scope_area_code(user, request.args.get("area") or None)), period_request, now
+        )
+    else:
+        assert period_request.start is not None and period_request.end is not None
+        period = Period(period_request.start, period_request.end)
+    gettext, ngettext = translators()
+
+    def reason(problems: list[dict[str, Any]]) -> str:
+        return "; ".join(render_problem(Problem.from_json(raw), gettext, ngettext) for raw in problems)
+
+    body = "".join(csv_lines(shop_ids, period, current_language(), reason))
+    response = Response(body.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="merch-{period.start.isoformat()}-{period.end.isoformat()}.csv"'
+    )
+    return response

@@ -1,0 +1,287 @@
+"""Store rankings: who may see which shops, and the figures read from the database.
+
+The database does the heavy part in one GROUP BY over the period's live submissions
+(indexed by business date); the pure ``merch.rankings`` package turns those sums and the
+shops' schedules into due / missed / score and ranks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.sql import ColumnElement
+
+from merch.checklists import ShopHours, business_date_of
+from merch.extensions import db
+from merch.models import SENT_BACK, Area, Role, Shop, Submission, User
+from merch.rankings import (
+    SHIFTS,
+    Period,
+    ShopFigures,
+    Totals,
+    figures,
+    last_days,
+    missed_checklists,
+    rank,
+    recent_dates,
+)
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class UnknownArea(LookupError):
+    """An ``area=`` code that names no area."""
+
+
+@dataclass(frozen=True)
+class ShopRow:
+    """What a ranking needs of a shop, read in one query."""
+
+    id: int
+    code: str
+    name: str
+    area: str
+    area_name: str
+    timezone: str
+    opens_at: time
+    closes_at: time
+    opened_on: date
+
+    @property
+    def hours(self) -> ShopHours:
+        return ShopHours(self.timezone, self.opens_at, self.closes_at, self.opened_on)
+
+
+@dataclass(frozen=True)
+class PeriodRequest:
+    """``days=N`` (ending on each shop's today) or fixed business dates."""
+
+    days: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    shop: ShopRow
+    figures: ShopFigures
+    previous_rank: int | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    period: Period
+    area: str | None
+    rows: list[RankingRow]
+
+
+def scope_area_code(user: User, requested: str | None) -> str | None:
+    """The area whose shops the caller sees; None means every shop (admins only)."""
+    if user.role == Role.ADMIN:
+        return requested or None
+    return user.area_code
+
+
+def scope_shops(area_code: str | None) -> list[ShopRow]:
+    """Shops of one area (or all), with their area code; raises UnknownArea."""
+    query = (
+        select(
+            Shop.id,
+            Shop.code,
+            Shop.name,
+            Area.code,
+            Area.name,
+            Shop.timezone,
+            Shop.opens_at,
+            Shop.closes_at,
+            Shop.opened_on,
+        )
+        .join(Area, Area.id == Shop.area_id)
+        .order_by(Shop.code)
+    )
+    if area_code is not None:
+        query = query.where(Area.code == area_code)
+    rows = [ShopRow(*row) for row in db.session.execute(query)]
+    if area_code is not None and not rows:
+        if db.session.scalar(select(Area.id).where(Area.code == area_code)) is None:
+            raise UnknownArea(area_code)
+    return rows
+
+
+def export_scope(user: User, requested_area: str | None) -> list[int] | None:
+    """Shop ids whose submissions the caller may export (None: every shop)."""
+    if user.role == Role.STAFF:
+        return [user.shop_id] if user.shop_id is not None else []
+    area = scope_area_code(user, requested_area)
+    if area is None:
+        return None
+    return [shop.id for shop in scope_shops(area)]
+
+
+def _live_checklists() -> ColumnElement[bool]:
+    return and_(Submission.status != SENT_BACK, Submission.shift.in_(SHIFTS))
+
+
+def period_for(shop: ShopRow, request: PeriodRequest, now: datetime) -> Period:
+    """The shop's period: ``days`` end on its own today."""
+    if request.days is not None:
+        return last_days(request.days, business_date_of(now, shop.timezone))
+    assert request.start is not None and request.end is not None
+    return Period(request.start, request.end)
+
+
+def reported_period(shops: list[ShopRow], request: PeriodRequest, now: datetime) -> Period:
+    """The period named in the answer: for ``days``, ending on the latest of the shops' todays."""
+    if request.days is None:
+        assert request.start is not None and request.end is not None
+        return Period(request.start, request.end)
+    zones = {shop.timezone for shop in shops} or {DEFAULT_TIMEZONE}
+    return last_days(request.days, max(business_date_of(now, zone) for zone in zones))
+
+
+def _score_tenths(value: Any) -> int:
+    """A SUM of one-decimal scores as whole tenths (SQLite sums them as floats)."""
+    if value is None:
+        return 0
+    return int((Decimal(str(value)) * 10).to_integral_value())
+
+
+def period_totals(shop_ids: list[int] | None, periods: list[Period]) -> dict[int, list[Totals]]:
+    """Per shop, the live submissions' count, late count and score sum in each period.
+
+    One GROUP BY over the submissions between the earliest start and the latest end;
+    ``shop_ids`` None means every shop.
+    """
+    columns: list[Any] = [Submission.shop_id]
+    for period in periods:
+        inside = Submission.business_date.between(period.start, period.end)
+        columns += [
+            func.sum(case((inside, 1), else_=0)),
+            func.sum(case((and_(inside, Submission.late), 1), else_=0)),
+            func.sum(case((inside, Submission.score), else_=0)),
+        ]
+    query = (
+        select(*columns)
+        .where(
+            Submission.business_date.between(min(p.start for p in periods), max(p.end for p in periods)),
+            _live_checklists(),
+        )
+        .group_by(Submission.shop_id)
+    )
+    if shop_ids is not None:
+        query = query.where(Submission.shop_id.in_(shop_ids))
+    totals: dict[int, list[Totals]] = {}
+    for row in db.session.execute(query):
+        values = list(row)
+        shop_id = values.pop(0)
+        totals[shop_id] = [
+            Totals(
+                submitted=int(values[3 * index] or 0),
+                late=int(values[3 * index + 1] or 0),
+                score_sum=Decimal(_score_tenths(values[3 * index + 2])).scaleb(-1),
+            )
+            for index in range(len(periods))
+        ]
+    return totals
+
+
+def recent_submitted(shop_ids: list[int] | None, since: date) -> dict[int, list[tuple[str, date]]]:
+    """(shift, date) of live submissions from ``since`` on: those may predate their due time."""
+    query = select(Submission.shop_id, Submission.shift, Submission.business_date).where(
+        Submission.business_date >= since, _live_checklists()
+    )
+    if shop_ids is not None:
+        query = query.where(Submission.shop_id.in_(shop_ids))
+    found: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for shop_id, shift, day in db.session.execute(query):
+        found[shop_id].append((shift, day))
+    return found
+
+
+def compute_ranking(user: User, request: PeriodRequest, area_code: str | None, now: datetime) -> Ranking:
+    """The ranking the caller may see; ``area_code`` is honoured for admins only."""
+    area = scope_area_code(user, area_code)
+    shops = scope_shops(area)
+    rows = rank_shops(shops, request, now, every_shop=area is None)
+    return Ranking(reported_period(shops, request, now), area, rows)
+
+
+def rank_shops(
+    shops: list[ShopRow], request: PeriodRequest, now: datetime, every_shop: bool = False
+) -> list[RankingRow]:
+    """Rank ``shops`` over the requested period and the one of the same length before it.
+
+    ``every_shop`` says ``shops`` is the whole brand, so the queries need no shop filter.
+    """
+    if not shops:
+        return []
+    # Shops whose today is the same share one aggregate (usually there is one group).
+    groups: dict[Period, list[ShopRow]] = defaultdict(list)
+    for shop in shops:
+        groups[period_for(shop, request, now)].append(shop)
+    all_ids = None if every_shop else [shop.id for shop in shops]
+    totals: dict[int, list[Totals]] = {}
+    for period, members in groups.items():
+        ids = all_ids if len(groups) == 1 else [shop.id for shop in members]
+        totals.update(period_totals(ids, [period, period.before()]))
+    since = min(min(recent_dates(shop.hours, now)) for shop in shops)
+    recent = recent_submitted(all_ids, since)
+    current: list[ShopFigures] = []
+    previous: list[ShopFigures] = []
+    for shop in shops:
+        period = period_for(shop, request, now)
+        shop_totals = totals.get(shop.id, [Totals(), Totals()])
+        current.append(figures(shop.code, shop.hours, period, now, shop_totals[0], recent.get(shop.id, ())))
+        previous.append(figures(shop.code, shop.hours, period.before(), now, shop_totals[1], recent.get(shop.id, ())))
+    previous_ranks = {item.figures.store: item.rank for item in rank(previous) if item.figures.due > 0}
+    by_code = {shop.code: shop for shop in shops}
+    return [
+        RankingRow(item.rank, by_code[item.figures.store], item.figures, previous_ranks.get(item.figures.store))
+        for item in rank(current)
+    ]
+
+
+@dataclass(frozen=True)
+class RankReasons:
+    """Behind one shop's figure: the checklists missed in the period (rules: trends.rule_failures)."""
+
+    shop: ShopRow
+    period: Period
+    figures: ShopFigures
+    missed: list[tuple[date, str]]
+    sent_back: list[tuple[date, str]]
+
+
+def rank_reasons(shop: ShopRow, request: PeriodRequest, now: datetime) -> RankReasons:
+    """Why a shop ranks where it does: its figures and missed checklists."""
+    period = period_for(shop, request, now)
+    rows = db.session.execute(
+        select(Submission.shift, Submission.business_date, Submission.late, Submission.score, Submission.status).where(
+            Submission.shop_id == shop.id,
+            Submission.business_date.between(period.start, period.end),
+            Submission.shift.in_(SHIFTS),
+        )
+    ).all()
+    live = [row for row in rows if row.status != SENT_BACK and row.business_date >= shop.opened_on]
+    totals = Totals(
+        submitted=len(live),
+        late=sum(1 for row in live if row.late),
+        score_sum=sum((Decimal(row.score or 0) for row in live), Decimal(0)),
+    )
+    done = [(row.shift, row.business_date) for row in live]
+    sent_back = sorted(
+        {(row.business_date, row.shift) for row in rows if row.status == SENT_BACK} - {(d, s) for s, d in done}
+    )
+    return RankReasons(
+        shop=shop,
+        period=period,
+        figures=figures(shop.code, shop.hours, period, now, totals, done),
+        missed=missed_checklists(shop.hours, period, now, done),
+        sent_back=sent_back,
+    )
