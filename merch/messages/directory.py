@@ -44,6 +44,10 @@ def problem_message(problem: FieldProblem, gettext: Gettext) -> str:
         return gettext("Supervisors need an area.")
     if code == "only_staff_have_shop":
         return gettext("Only staff belong to a shop.")
+    if code == "only_supervisors_have_area":
+        return gettext("Only supervisors have an area; staff belong to their shop's.")
+    if code == "file_required":
+        return gettext("Choose a CSV file to import.")
     if code == "admin_no_scope":
         return gettext("Admins have neither a shop nor an area.")
     if code == "staff_area_mismatch":
