@@ -34,13 +34,17 @@ def _gettext(language: str) -> NullTranslations:
     help="Language of the report (the bad rows' reasons).",
 )
 def import_command(path: Path, dry_run: bool, language: str) -> None:
-    """Import shops or users from a CSV file (api.md): all rows or none."""
+    """Import shops or users from a CSV file (api.md): all rows or none.
+
+    Bad rows go to stderr, one per line, in ``--language``; the exit status is 1 then.
+    """
     translations = _gettext(language)
     gettext = translations.gettext
     try:
         report = import_csv(path.read_bytes(), actor=None, now=utcnow(), dry_run=dry_run, source=path.name)
     except FileRefused as refused:
-        raise click.ClickException(file_refused_message(refused, gettext)) from None
+        click.echo(file_refused_message(refused, gettext), err=True)
+        raise SystemExit(1) from None
     if report.errors:
         for error in report.errors:
             click.echo(row_error_message(error, gettext), err=True)
@@ -48,7 +52,8 @@ def import_command(path: Path, dry_run: bool, language: str) -> None:
         message = translations.ngettext(
             "%(count)s bad row: nothing was imported.", "%(count)s bad rows: nothing was imported.", bad
         )
-        raise click.ClickException(message % {"count": bad})
+        click.echo(message % {"count": bad}, err=True)
+        raise SystemExit(1)
     if report.dry_run:
         message = gettext("Dry run: all %(rows)s rows are good; %(created)s would be created, %(updated)s updated.")
         click.echo(message % {"rows": report.rows, "created": report.created, "updated": report.updated})
