@@ -113,5 +113,14 @@ def seed_history_command(shops: int, days: int, seed: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_db_command, seed_demo_command, create_user_command, purge_command, seed_history_command):
+    from merch.cli_import import import_command
+
+    for command in (
+        init_db_command,
+        seed_demo_command,
+        create_user_command,
+        purge_command,
+        seed_history_command,
+        import_command,
+    ):
         app.cli.add_command(command)

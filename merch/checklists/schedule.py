@@ -28,7 +28,7 @@ class ChecklistState(StrEnum):
     DONE = "done"
     LATE = "late"
     SENT_BACK = "sent_back"  # counts as missed for rankings until resubmitted
-    NONE = "none"  # before the shop opened: there is no checklist
+    NONE = "none"  # before the shop opened, or from today on in a shop made inactive
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class ShopHours:
     opens_at: time
     closes_at: time
     opened_on: date
+    active: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
@@ -102,6 +103,9 @@ def checklist_state(
         if submission.sent_back:
             return ChecklistState.SENT_BACK
         return ChecklistState.LATE if submission.late else ChecklistState.DONE
+    if not hours.active and day >= business_date_of(now, hours.timezone):
+        # A closed shop owes nothing from today on; past days keep their state.
+        return ChecklistState.NONE
     if now >= day_ends_at(hours, day):
         return ChecklistState.MISSED
     if now >= due_at(hours, shift, day):

@@ -7,7 +7,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -47,6 +47,8 @@ class Shop(db.Model):  # type: ignore[name-defined]
     closes_at: Mapped[time]
     language: Mapped[str] = mapped_column(String(16), default="zh-Hant")
     opened_on: Mapped[date]
+    # An inactive (closed) shop has no checklists from today on and its staff cannot submit.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     area: Mapped[Area] = relationship(back_populates="shops")
 

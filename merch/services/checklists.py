@@ -30,6 +30,7 @@ def shop_hours(shop: Shop) -> ShopHours:
         opens_at=shop.opens_at,
         closes_at=shop.closes_at,
         opened_on=shop.opened_on,
+        active=shop.active,
     )
 
 

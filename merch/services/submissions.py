@@ -131,7 +131,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
     """
     user = request.user
     shop = user.shop
-    if shop is None:
+    if shop is None or not shop.active:
         raise SubmissionRefused(403, "forbidden")
     _check_sizes(request.photos, limits)
     fingerprint = _fingerprint(request)

@@ -599,3 +599,13 @@ def test_reading_a_submission_takes_a_fixed_number_of_queries(client, staff_head
 
     assert response.status_code == 200
     assert len(statements) <= 10  # token, user, submission, items, rules, photos: not one per item
+
+
+def test_staff_of_an_inactive_shop_cannot_submit(client, staff, staff_headers):
+    staff.shop.active = False
+    db.session.commit()
+
+    response = post_submission(client, staff_headers)
+
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"

@@ -1,0 +1,223 @@
+"""Bulk import of shops or users from a CSV file (api.md, "History and bulk data").
+
+All or nothing: every row is checked (``merch.directory`` for the row itself, here for what
+the database says), every bad row reported; only a file without one is written, in one
+transaction with its audit entries. An existing code or username is updated, not
+duplicated; areas named in the file are created. The caller commits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from merch.directory import FieldProblem, ParsedFile, RowError, ShopRow, UserRow, parse_csv
+from merch.extensions import db
+from merch.models import Area, Role, Shop, User
+from merch.services.areas import create_area
+from merch.services.audit import record_change
+from merch.services.shops import ShopFields, create_shop, update_shop
+from merch.services.users import UserFields, create_user, update_user
+
+CHUNK = 500
+T = TypeVar("T")
+
+
+@dataclass
+class ImportReport:
+    """What an import found and (unless dry run or refused) did."""
+
+    kind: str
+    rows: int
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    areas_created: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def applied(self) -> bool:
+        return not self.errors and not self.dry_run
+
+
+def _by_code(model: Any, column: Any, codes: Iterable[str], *options: Any) -> dict[str, Any]:
+    """Rows whose ``column`` is in ``codes``, in chunks of IN lists, keyed by that column."""
+    wanted = sorted(set(codes))
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in db.session.scalars(select(model).where(column.in_(chunk)).options(*options)):
+            found[getattr(row, column.key)] = row
+    return found
+
+
+def _parallel(function: Any, items: Sequence[T]) -> list[Any]:
+    """Password hashing on every core: scrypt releases the GIL, and 1,500 hashes add up."""
+    if len(items) < 8:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        return list(pool.map(function, items))
+
+
+def import_csv(data: bytes, *, actor: User | None, now: datetime, dry_run: bool, source: str) -> ImportReport:
+    """Check and (if every row is good and not ``dry_run``) apply an import file.
+
+    Raises ``merch.directory.FileRefused`` when the file cannot be read at all.
+    """
+    parsed = parse_csv(data)
+    report = ImportReport(parsed.kind, parsed.row_count + _bad_lines(parsed), list(parsed.errors), dry_run=dry_run)
+    if parsed.kind == "shops":
+        _import_shops(parsed, report, actor, now, source)
+    else:
+        _import_users(parsed, report, actor, now, source)
+    report.errors.sort(key=lambda error: error.line)
+    if report.applied:
+        record_change(
+            actor=actor,
+            action="import.run",
+            target_type="import",
+            target=source[:120],
+            before=None,
+            after={
+                "kind": report.kind,
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "areas_created": report.areas_created,
+            },
+            now=now,
+        )
+        db.session.flush()
+    else:
+        # Nothing of a refused or dry-run import may reach the database.
+        db.session.rollback()
+    return report
+
+
+def _bad_lines(parsed: ParsedFile) -> int:
+    return len({error.line for error in parsed.errors})
+
+
+def _areas_for(
+    codes: set[str], report: ImportReport, actor: User | None, now: datetime, source: str
+) -> dict[str, Area]:
+    areas = _by_code(Area, Area.code, codes)
+    missing = sorted(codes - set(areas))
+    report.areas_created = missing
+    if report.errors or report.dry_run:
+        return areas
+    for code in missing:
+        areas[code] = create_area(code, code, actor=actor, now=now, via=source)
+    return areas
+
+
+def _import_shops(parsed: ParsedFile, report: ImportReport, actor: User | None, now: datetime, source: str) -> None:
+    existing: dict[str, Shop] = _by_code(Shop, Shop.code, (row.code for row in parsed.shops), joinedload(Shop.area))
+    areas = _areas_for({row.area for row in parsed.shops}, report, actor, now, source)
+    if not report.applied:
+        _count(report, parsed.shops, existing, key=lambda row: row.code)
+        return
+    for row in parsed.shops:
+        fields = _shop_fields(row, areas[row.area], existing.get(row.code))
+        shop = existing.get(row.code)
+        if shop is None:
+            create_shop(row.code, fields, actor=actor, now=now, via=source)
+            report.created += 1
+        elif update_shop(shop, fields, actor=actor, now=now, via=source):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    db.session.flush()
+
+
+def _shop_fields(row: ShopRow, area: Area, shop: Shop | None) -> ShopFields:
+    return ShopFields(
+        name=row.name,
+        area=area,
+        timezone=row.timezone,
+        opens_at=row.opens,
+        closes_at=row.closes,
+        language=row.language,
+        opened_on=row.opened_on,
+        # The file has no "active" column: an import never reopens or closes a shop.
+        active=shop.active if shop is not None else True,
+    )
+
+
+def _count(report: ImportReport, rows: Sequence[Any], existing: dict[str, Any], key: Any) -> None:
+    """For a dry run: how many rows would create and how many would update."""
+    report.created = sum(1 for row in rows if key(row) not in existing)
+    report.updated = len(rows) - report.created
+
+
+def _import_users(parsed: ParsedFile, report: ImportReport, actor: User | None, now: datetime, source: str) -> None:
+    rows = parsed.users
+    existing: dict[str, User] = _by_code(
+        User, User.username, (row.username for row in rows), joinedload(User.shop), joinedload(User.area)
+    )
+    shops: dict[str, Shop] = _by_code(Shop, Shop.code, (row.shop for row in rows if row.shop), joinedload(Shop.area))
+    for row in rows:
+        problem = _user_problem(row, shops, existing, actor)
+        if problem is not None:
+            report.errors.append(RowError(row.line, problem[0], problem[1]))
+    supervisor_areas = {row.area for row in rows if row.role == Role.SUPERVISOR and row.area}
+    areas = _areas_for(supervisor_areas, report, actor, now, source)
+    if not report.applied:
+        _count(report, rows, existing, key=lambda row: row.username)
+        return
+    hashes = _parallel(lambda row: _new_hash(row, existing.get(row.username)), rows)
+    for row, password_hash in zip(rows, hashes, strict=True):
+        fields = UserFields(
+            name=row.name,
+            role=row.role,
+            shop=shops[row.shop] if row.role == Role.STAFF and row.shop else None,
+            area=areas[row.area] if row.role == Role.SUPERVISOR and row.area else None,
+            language=row.language,
+        )
+        user = existing.get(row.username)
+        if user is None:
+            create_user(row.username, fields, password_hash, actor=actor, now=now, via=source)
+            report.created += 1
+        elif update_user(user, fields, actor=actor, now=now, password_hash=password_hash, via=source):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    db.session.flush()
+
+
+def _user_problem(
+    row: UserRow, shops: dict[str, Shop], existing: dict[str, User], actor: User | None
+) -> tuple[str, FieldProblem] | None:
+    """What the database says against a row that is fine on its own."""
+    if row.role == Role.STAFF and row.shop:
+        shop = shops.get(row.shop)
+        if shop is None:
+            return "shop", FieldProblem("unknown_shop", {"value": row.shop})
+        if row.area and row.area != shop.area.code:
+            return "area", FieldProblem(
+                "staff_area_mismatch", {"shop": row.shop, "shop_area": shop.area.code, "value": row.area}
+            )
+    if row.username not in existing and row.password is None:
+        return "password", FieldProblem("password_required")
+    if actor is not None and row.username == actor.username and row.role != Role.ADMIN:
+        return "role", FieldProblem("own_account")
+    return None
+
+
+def _new_hash(row: UserRow, user: User | None) -> str | None:
+    """The hash to store: a new user's, or a changed password's; None to keep the old one."""
+    if row.password is None:
+        return None
+    if user is not None and check_password_hash(user.password_hash, row.password):
+        return None
+    return generate_password_hash(row.password)

@@ -1,0 +1,84 @@
+"""Shops: created and edited by admins (page or import), each change in the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from merch.extensions import db
+from merch.models import Area, Shop, User
+from merch.services.audit import record_change
+
+
+@dataclass(frozen=True)
+class ShopFields:
+    """Everything about a shop but its code (which never changes: history refers to it)."""
+
+    name: str
+    area: Area
+    timezone: str
+    opens_at: time
+    closes_at: time
+    language: str
+    opened_on: date
+    active: bool = True
+
+
+def shop_snapshot(shop: Shop) -> dict[str, Any]:
+    """A shop's fields as the audit log keeps them."""
+    return {
+        "code": shop.code,
+        "name": shop.name,
+        "area": shop.area.code,
+        "timezone": shop.timezone,
+        "opens": shop.opens_at.strftime("%H:%M"),
+        "closes": shop.closes_at.strftime("%H:%M"),
+        "language": shop.language,
+        "opened_on": shop.opened_on.isoformat(),
+        "active": shop.active,
+    }
+
+
+def _apply(shop: Shop, fields: ShopFields) -> None:
+    shop.name = fields.name
+    shop.area = fields.area
+    shop.timezone = fields.timezone
+    shop.opens_at = fields.opens_at
+    shop.closes_at = fields.closes_at
+    shop.language = fields.language
+    shop.opened_on = fields.opened_on
+    shop.active = fields.active
+
+
+def create_shop(code: str, fields: ShopFields, *, actor: User | None, now: datetime, via: str | None = None) -> Shop:
+    """A new shop (the caller has checked the code is free, and commits)."""
+    shop = Shop(code=code)
+    _apply(shop, fields)
+    db.session.add(shop)
+    after = shop_snapshot(shop) | ({"via": via} if via else {})
+    record_change(actor=actor, action="shop.create", target_type="shop", target=code, before=None, after=after, now=now)
+    return shop
+
+
+def update_shop(shop: Shop, fields: ShopFields, *, actor: User | None, now: datetime, via: str | None = None) -> bool:
+    """Change a shop; False if nothing differed (nothing recorded)."""
+    before = shop_snapshot(shop)
+    _apply(shop, fields)
+    after = shop_snapshot(shop)
+    if after == before:
+        return False
+    if before["active"] != after["active"]:
+        action = "shop.activate" if shop.active else "shop.deactivate"
+    else:
+        action = "shop.update"
+    record_change(
+        actor=actor,
+        action=action,
+        target_type="shop",
+        target=shop.code,
+        before=before,
+        after=after | ({"via": via} if via else {}),
+        now=now,
+    )
+    return True

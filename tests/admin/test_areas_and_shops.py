@@ -1,0 +1,154 @@
+"""Admin pages for areas and shops: forms refuse bad values with clear messages, changes are audited."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlalchemy import func, select
+
+from merch.checklists import ChecklistState
+from merch.extensions import db
+from merch.models import Area, AuditEntry, Shop
+from merch.services.checklists import day_statuses
+from tests import factories
+from tests.admin.conftest import post_form
+
+GOOD_SHOP = {
+    "code": "TP002",
+    "name": "台北東區店",
+    "area": "TW-TP",
+    "timezone": "Asia/Taipei",
+    "opens": "11:00",
+    "closes": "21:30",
+    "language": "zh-Hant",
+    "opened_on": "2026-02-01",
+    "active": "y",
+}
+
+
+def test_area_is_created_and_renamed_with_both_in_the_audit_log(client, signed_in_admin):
+    created = post_form(client, "/admin/areas/new", {"code": "TW-TP", "name": "台北區"})
+    renamed = post_form(client, "/admin/areas/TW-TP", {"name": "台北一區"})
+
+    assert created.status_code == 302 and renamed.status_code == 302
+    assert db.session.scalar(select(Area.name).where(Area.code == "TW-TP")) == "台北一區"
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [entry.action for entry in entries] == ["area.create", "area.update"]
+    assert entries[1].before == {"code": "TW-TP", "name": "台北區"} and entries[1].after["name"] == "台北一區"
+    assert all(entry.actor_name == "boss" for entry in entries)
+
+
+def test_area_code_taken_or_malformed_is_refused_in_the_admins_language(client, signed_in_admin):
+    signed_in_admin.language = "zh-Hant"
+    factories.make_area("TW-TP")
+    db.session.commit()
+
+    taken = post_form(client, "/admin/areas/new", {"code": "TW-TP", "name": "x"})
+    malformed = post_form(client, "/admin/areas/new", {"code": "台北 區", "name": ""})
+
+    assert taken.status_code == 422 and "「TW-TP」已被使用。" in taken.get_data(as_text=True)
+    body = malformed.get_data(as_text=True)
+    assert malformed.status_code == 422 and "不是有效的代碼" in body and "這一欄必填。" in body
+    assert db.session.scalar(select(func.count()).select_from(Area)) == 1
+
+
+def test_shop_is_created_with_every_field(client, signed_in_admin):
+    factories.make_area("TW-TP")
+    db.session.commit()
+
+    response = post_form(client, "/admin/shops/new", GOOD_SHOP)
+
+    assert response.status_code == 302
+    shop = db.session.scalar(select(Shop).where(Shop.code == "TP002"))
+    assert (shop.timezone, shop.opens_at, shop.closes_at, shop.language) == (
+        "Asia/Taipei",
+        time(11),
+        time(21, 30),
+        "zh-Hant",
+    )
+    assert shop.opened_on == date(2026, 2, 1) and shop.active and shop.area.code == "TW-TP"
+    entry = db.session.scalar(select(AuditEntry))
+    assert entry.action == "shop.create" and entry.after["opens"] == "11:00" and entry.before is None
+
+
+def test_each_wrong_shop_field_gets_its_own_message(client, signed_in_admin):
+    signed_in_admin.language = "zh-Hans"
+    factories.make_area("TW-TP")
+    db.session.commit()
+    bad = {
+        **GOOD_SHOP,
+        "timezone": "Asia/Taipie",
+        "opens": "22:00",
+        "closes": "10:00",
+        "language": "fr",
+        "opened_on": "2026-02-30",
+        "area": "NOPE",
+        "code": "TP 1",
+    }
+
+    response = post_form(client, "/admin/shops/new", bad)
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "“Asia/Taipie”不是时区名称" in body
+    assert "闭店时间 10:00 必须在同一天的开店时间 22:00 之后。" in body
+    assert "“fr”不是语言" in body and "“2026-02-30”不是日期" in body
+    assert "没有区域 NOPE。" in body and "“TP 1”不是有效的代码" in body
+    assert db.session.scalar(select(func.count()).select_from(Shop)) == 0
+
+
+def test_garbage_in_every_field_is_a_4xx_never_a_500(client, signed_in_admin):
+    for url in ("/admin/shops/new", "/admin/areas/new", "/admin/users/new"):
+        response = post_form(client, url, {name: "\x00" + "x" * 5000 for name in GOOD_SHOP} | {"role": "x" * 999})
+        assert response.status_code == 422, url
+    assert client.get("/admin/shops?page=abc&q=" + "%" * 300).status_code == 200
+    assert client.get("/admin/shops?page=99999").status_code == 200
+    assert client.get("/admin/shops/NOPE").status_code == 404
+
+
+def test_deactivating_a_shop_ends_its_checklists_and_is_audited(client, clock, signed_in_admin):
+    shop = factories.make_shop("ZZ001")
+    db.session.commit()
+    form = {
+        **GOOD_SHOP,
+        "code": "",
+        "area": shop.area.code,
+        "timezone": "Asia/Shanghai",
+        "opens": "10:00",
+        "closes": "22:00",
+        "language": "zh-Hans",
+        "opened_on": "2026-01-01",
+        "name": shop.name,
+    }
+    form.pop("active")
+
+    response = post_form(client, "/admin/shops/ZZ001", form)
+
+    assert response.status_code == 302
+    db.session.refresh(shop)
+    assert not shop.active
+    entry = db.session.scalar(select(AuditEntry))
+    assert entry.action == "shop.deactivate" and entry.before["active"] is True and entry.after["active"] is False
+    statuses = day_statuses(shop, date(2026, 11, 24), clock.now)
+    assert [status.state for status in statuses] == [ChecklistState.NONE, ChecklistState.NONE]
+    assert not any(status.can_submit for status in statuses)
+
+
+def test_shop_list_pages_in_a_fixed_number_of_queries(client, signed_in_admin, count_queries):
+    area = factories.make_area("AR")
+    for n in range(3):
+        factories.make_shop(f"S{n:03d}", area=area)
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get("/admin/shops").status_code == 200
+    for n in range(3, 75):
+        factories.make_shop(f"S{n:03d}", area=factories.make_area())
+    db.session.commit()
+
+    with count_queries() as many:
+        first = client.get("/admin/shops")
+    second = client.get("/admin/shops?page=2").get_data(as_text=True)
+
+    assert len(many) == len(few)
+    assert "S049" in first.get_data(as_text=True) and "S050" not in first.get_data(as_text=True)
+    assert "S074" in second and "S049" not in second
