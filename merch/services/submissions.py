@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import func, select
@@ -36,6 +35,9 @@ from merch.models import (
 from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, process_photo
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
+from merch.storage import PhotoStorage, photo_keys
+
+logger = logging.getLogger(__name__)
 
 PHOTO_PREFIX = "photo."
 FAST_CLOCK_ALLOWANCE = timedelta(minutes=5)
@@ -122,7 +124,7 @@ class Limits:
         )
 
 
-def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: Path) -> SubmissionOutcome:
+def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoStorage) -> SubmissionOutcome:
     """Check, score and store a checklist; replay the first answer for a repeated key.
 
     Checks run in api.md's order. Photos are decoded between two short transactions, so a
@@ -156,7 +158,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
         return SubmissionOutcome(replay, created=False)
     if _has_submission(shop.id, request.shift, day, sent_back=False):
         raise SubmissionRefused(409, "already_submitted")
-    written: list[Path] = []
+    written: list[str] = []
     try:
         submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
         db.session.add(
@@ -169,11 +171,11 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
             )
         )
         db.session.flush()
-        _store_photos(submission, processed, upload_folder, request.received_at, written)
+        _store_photos(submission, processed, storage, request.received_at, written)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        _remove(written)
+        _remove(storage, written)
         # Another request with this key or for this checklist committed first.
         replay = _replayed(user, request.idempotency_key, fingerprint)
         if replay is not None:
@@ -181,7 +183,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, upload_folder: 
         raise SubmissionRefused(409, "already_submitted") from None
     except BaseException:
         db.session.rollback()
-        _remove(written)
+        _remove(storage, written)
         raise
     return SubmissionOutcome(submission, created=True)
 
@@ -418,24 +420,21 @@ def _scored_item(
 def _store_photos(
     submission: Submission,
     processed: list[tuple[str, str, ProcessedPhoto]],
-    upload_folder: Path,
+    storage: PhotoStorage,
     now: datetime,
-    written: list[Path],
+    written: list[str],
 ) -> None:
-    # By shop id, not code: a code is typed by people and must never become a path.
-    folder = upload_folder / f"shop-{submission.shop_id}" / f"{submission.business_date:%Y-%m}"
-    folder.mkdir(parents=True, exist_ok=True)
-    seen_here: dict[str, Photo] = {}
+    # One query for every earlier photo with the same bytes, however many photos there are.
+    hashes = {result.sha256 for _, _, result in processed}
+    earlier: dict[str, Photo] = {}
+    if hashes:
+        for photo in db.session.scalars(select(Photo).where(Photo.sha256.in_(hashes)).order_by(Photo.id.desc())):
+            earlier[photo.sha256] = photo  # newest first, so the oldest one stays
     for area, field_name, result in processed:
-        stem = secrets.token_hex(16)
-        display = folder / f"{stem}.jpg"
-        thumb = folder / f"{stem}.thumb.jpg"
-        for path, data in ((display, result.display_jpeg), (thumb, result.thumb_jpeg)):
-            path.write_bytes(data)
-            written.append(path)
-        earlier = seen_here.get(result.sha256) or db.session.scalar(
-            select(Photo).where(Photo.sha256 == result.sha256).order_by(Photo.id).limit(1)
-        )
+        display_key, thumb_key = photo_keys(submission.shop_id, submission.business_date)
+        for key, data in ((display_key, result.display_jpeg), (thumb_key, result.thumb_jpeg)):
+            written.append(key)
+            storage.put(key, data)
         photo = Photo(
             area=area,
             field_name=field_name,
@@ -443,14 +442,14 @@ def _store_photos(
             source_format=result.source_format,
             width=result.width,
             height=result.height,
-            display_path=str(display.relative_to(upload_folder)),
-            thumb_path=str(thumb.relative_to(upload_folder)),
+            display_path=display_key,
+            thumb_path=thumb_key,
             captured_at=_aware_capture_time(result.captured_at, submission.shop),
             uploaded_at=now,
-            duplicate_of=earlier,
+            duplicate_of=earlier.get(result.sha256),
         )
         submission.photos.append(photo)
-        seen_here.setdefault(result.sha256, photo)
+        earlier.setdefault(result.sha256, photo)
     db.session.flush()
 
 
@@ -463,6 +462,10 @@ def _aware_capture_time(captured: datetime | None, shop: Shop) -> datetime | Non
     return captured.astimezone(UTC)
 
 
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _remove(storage: PhotoStorage, keys: list[str]) -> None:
+    """Best effort: a file left behind is an orphan that check-storage sweeps later."""
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # noqa: BLE001 - the request's own error is the one to report
+            logger.warning("could not remove %s after a failed submission", key, exc_info=True)

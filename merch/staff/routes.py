@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -39,6 +38,7 @@ from merch.services.submissions import (
 )
 from merch.staff import bp
 from merch.staff.forms import ChecklistForm, answers_from_form
+from merch.storage import storage_for
 
 RECENT_LIMIT = 50
 
@@ -177,7 +177,7 @@ def submit(shift: str) -> Any:
                     photos=photos,
                 ),
                 Limits.from_config(current_app.config),
-                Path(current_app.config["UPLOAD_FOLDER"]),
+                storage_for(current_app),
             )
         except BadPhotoField:
             errors["form"] = refusal("bad_request")
