@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from merch.checklists import ShopHours, business_date_of, due_at, window_opens_at
@@ -34,7 +35,7 @@ from merch.models import (
 )
 from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, process_photo
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
-from merch.services.checklists import rule_versions_for, shop_hours
+from merch.services.checklists import rule_versions_by_id, rule_versions_for, shop_hours
 from merch.storage import PhotoStorage, photo_keys
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
     _check_items_known(request, versions)
     answers = _validated_answers(request.answers, versions)
     area_of_key = {version.rule.key: version.rule.area for version in versions}
+    version_ids = [version.id for version in versions]
     # End the checking transaction: decoding photos takes a while, and nothing below
     # touches the database until it is done.
     db.session.rollback()
@@ -158,6 +160,9 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
         return SubmissionOutcome(replay, created=False)
     if _has_submission(shop.id, request.shift, day, sent_back=False):
         raise SubmissionRefused(409, "already_submitted")
+    # The rollback expired the versions; read the same ones back in one query, not one
+    # query per rule.
+    versions = rule_versions_by_id(version_ids)
     written: list[str] = []
     try:
         submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
@@ -201,11 +206,9 @@ def _build_submission(
     due = due_at(hours, request.shift, day)
     # History is read before the new rows join the session, so no query flushes them
     # half-built.
-    last_changes = {
-        version.rule.key: last_window_change(shop.id, version.rule.key, day)
-        for version in versions
-        if version.rule.kind == "refresh"
-    }
+    last_changes = last_window_changes(
+        shop.id, [version.rule.key for version in versions if version.rule.kind == "refresh"], day
+    )
     submission = Submission(
         shop_id=shop.id,
         user_id=request.user.id,
@@ -216,11 +219,19 @@ def _build_submission(
         due_at=due,
         late=completed_at > due,
     )
-    db.session.add(submission)
     photographed = {area for area, _, _ in processed}
-    for position, version in enumerate(versions):
-        submission.items.append(_scored_item(position, version, answers, photographed, last_changes, day))
-    submission.score = submission_score((item.weight, item.exact_credit) for item in submission.items)
+    items = [
+        _scored_item(position, version, answers, photographed, last_changes, day)
+        for position, version in enumerate(versions)
+    ]
+    submission.score = submission_score(
+        (item["weight"], Fraction(item["credit_numerator"], item["credit_denominator"])) for item in items
+    )
+    db.session.add(submission)
+    db.session.flush()
+    # One INSERT for all items (an executemany without RETURNING): the statement count of
+    # storing a checklist does not grow with the rulebook on any database.
+    db.session.execute(insert(ItemResult), [{**item, "submission_id": submission.id} for item in items])
     return submission
 
 
@@ -365,17 +376,29 @@ def _processed_photos(
 
 def last_window_change(shop_id: int, key: str, before: date) -> date | None:
     """The latest earlier business date this shop changed the window, on the record."""
-    return db.session.scalar(
-        select(func.max(Submission.business_date))
+    return last_window_changes(shop_id, [key], before).get(key)
+
+
+def last_window_changes(shop_id: int, keys: list[str], before: date) -> dict[str, date | None]:
+    """:func:`last_window_change` for several refresh rules, in one query."""
+    if not keys:
+        return {}
+    found: dict[str, date | None] = dict.fromkeys(keys)
+    rows = db.session.execute(
+        select(ItemResult.key, func.max(Submission.business_date))
         .join(ItemResult, ItemResult.submission_id == Submission.id)
         .where(
             Submission.shop_id == shop_id,
             Submission.status != SENT_BACK,
             Submission.business_date < before,
-            ItemResult.key == key,
+            ItemResult.key.in_(keys),
             ItemResult.marks_change.is_(True),
         )
+        .group_by(ItemResult.key)
     )
+    for key, day in rows:
+        found[key] = day
+    return found
 
 
 def _scored_item(
@@ -385,7 +408,8 @@ def _scored_item(
     photographed: set[str],
     last_changes: dict[str, date | None],
     day: date,
-) -> ItemResult:
+) -> dict[str, Any]:
+    """One item's row: the answer, its score, and the version's numbers frozen with it."""
     rule = version.rule
     answer = answers.get(rule.key)
     has_photo = rule.area in photographed
@@ -398,23 +422,23 @@ def _scored_item(
         has_photo=has_photo,
         context=ScoringContext(business_date=day, last_window_change=last_change),
     )
-    return ItemResult(
-        rule_version_id=version.id,
-        position=position,
-        key=rule.key,
-        kind=rule.kind,
-        area=rule.area,
-        params=dict(version.params),
-        weight=version.weight,
-        photo_required=version.photo_required,
-        answer=answer,
-        credit=float(outcome.credit),
-        credit_numerator=outcome.credit.numerator,
-        credit_denominator=outcome.credit.denominator,
-        passed=outcome.passed,
-        problems=[problem.to_json() for problem in outcome.problems],
-        marks_change=bool(rule.kind == "refresh" and answer and answer.get("changed_today") and has_photo),
-    )
+    return {
+        "rule_version_id": version.id,
+        "position": position,
+        "key": rule.key,
+        "kind": rule.kind,
+        "area": rule.area,
+        "params": dict(version.params),
+        "weight": version.weight,
+        "photo_required": version.photo_required,
+        "answer": answer,
+        "credit": float(outcome.credit),
+        "credit_numerator": outcome.credit.numerator,
+        "credit_denominator": outcome.credit.denominator,
+        "passed": outcome.passed,
+        "problems": [problem.to_json() for problem in outcome.problems],
+        "marks_change": bool(rule.kind == "refresh" and answer and answer.get("changed_today") and has_photo),
+    }
 
 
 def _store_photos(
