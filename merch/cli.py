@@ -1,8 +1,10 @@
-"""Command-line set-up and upkeep: flask --app merch init-db | seed-demo | create-user | purge."""
+"""Command-line set-up and upkeep: flask --app merch init-db | seed-demo | create-user | purge
+| seed-history | backup | restore | check-storage."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -111,6 +113,76 @@ def seed_history_command(shops: int, days: int, seed: int) -> None:
     )
 
 
+@click.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(folder: Path) -> None:
+    """Write a consistent copy of the database and every photo file into FOLDER (new or empty)."""
+    from merch.database import reading_only
+    from merch.services.backup import BackupError, write_backup
+    from merch.storage import storage_for
+
+    try:
+        with reading_only():
+            summary = write_backup(folder, db.engine, storage_for(current_app), utcnow())
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Backed up the {summary.database} database ({summary.tables.get('submissions', 0)} submissions,"
+        f" {summary.tables.get('photos', 0)} photos) and {summary.photo_files} photo files"
+        f" ({summary.photo_bytes / 1_000_000:.1f} MB) into {folder}."
+    )
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Bring back a backup from FOLDER into the empty database named by DATABASE_URL."""
+    from merch.services.backup import BackupError, restore_backup
+    from merch.storage import storage_for
+
+    db.session.remove()
+    try:
+        summary = restore_backup(folder, db.engine, storage_for(current_app))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Restored the {summary.database} database ({summary.tables.get('submissions', 0)} submissions,"
+        f" {summary.tables.get('photos', 0)} photos) and {summary.photo_files} photo files."
+        " Run `flask --app merch init-db` next if this code is newer than the backup."
+    )
+
+
+@click.command("check-storage")
+@click.option("--remove-orphans", is_flag=True, help="Delete files no row points at (older than an hour).")
+def check_storage_command(remove_orphans: bool) -> None:
+    """List photo files no row points at, and rows whose file is missing.
+
+    Exits with status 1 when a row's file is missing or an orphan was left in place.
+    """
+    from merch.database import reading_only
+    from merch.services.storage_check import ORPHAN_GRACE, check_storage
+    from merch.storage import storage_for
+
+    storage = storage_for(current_app)
+    with reading_only():
+        report = check_storage(storage, utcnow(), remove_orphans=remove_orphans)
+    for key, column, row_id in report.missing:
+        click.echo(f"missing  {key}  ({column}, row {row_id})")
+    for item in report.orphans:
+        state = "removed" if item.key in report.removed else "orphan "
+        click.echo(f"{state}  {item.key}  ({item.size} bytes, {item.modified_at:%Y-%m-%d %H:%M} UTC)")
+    for item in report.recent_orphans:
+        click.echo(f"recent   {item.key}  (no row yet; younger than {ORPHAN_GRACE}, left alone)")
+    click.echo(
+        f"{storage.description}: {report.files} files, {report.references} references,"
+        f" {len(report.missing)} missing, {len(report.orphans)} orphans"
+        + (f" ({len(report.removed)} removed)" if remove_orphans else "")
+        + f", {len(report.recent_orphans)} recent."
+    )
+    if report.missing or len(report.orphans) > len(report.removed):
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     from merch.cli_import import import_command
@@ -122,5 +194,8 @@ def register(app: Flask) -> None:
         purge_command,
         seed_history_command,
         import_command,
+        backup_command,
+        restore_command,
+        check_storage_command,
     ):
         app.cli.add_command(command)

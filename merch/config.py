@@ -21,6 +21,10 @@ class Config:
     MAX_PHOTOS_PER_SUBMISSION = 40
     MAX_PHOTO_PIXELS = 50_000_000
     UPLOAD_FOLDER: str | None = None  # default: <project>/uploads
+    # Object storage for photos instead of the folder (merch/storage/): set the bucket.
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # empty for AWS itself; MinIO, OSS, COS: their URL
+    S3_PREFIX = ""  # key prefix inside the bucket, to share one bucket
     API_TOKEN_DAYS = 30
     IDEMPOTENCY_KEEP_DAYS = 7
     DEMO_PASSWORD = "demo-pass-123"
@@ -61,6 +65,9 @@ ENV_OVERRIDES: dict[str, str] = {
     "SECRET_KEY": "SECRET_KEY",
     "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
     "UPLOAD_FOLDER": "MERCH_UPLOAD_FOLDER",
+    "S3_BUCKET": "MERCH_S3_BUCKET",
+    "S3_ENDPOINT_URL": "MERCH_S3_ENDPOINT_URL",
+    "S3_PREFIX": "MERCH_S3_PREFIX",
     "DEMO_PASSWORD": "MERCH_DEMO_PASSWORD",
 }
 

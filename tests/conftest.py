@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from merch import create_app
 from merch.database import mark_read_only
 from merch.extensions import db
 from merch.services.setup import install_guide_rules
+from merch.storage import S3Storage, storage_for
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -76,10 +78,16 @@ def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            # With MERCH_S3_BUCKET set (CI's moto run) photos go to object storage, each
+            # test under its own prefix so no test sees another's files.
+            "S3_PREFIX": f"test-{uuid.uuid4().hex}",
             "CLOCK": clock,
             "WTF_CSRF_ENABLED": True,
         }
     )
+    storage = storage_for(app)
+    if isinstance(storage, S3Storage):
+        storage.ensure_bucket()
     with app.app_context():
         # The test's own session reads in deferred transactions, so a test that looks at
         # the database never sits on SQLite's write lock while the app (another thread

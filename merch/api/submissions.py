@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -26,6 +25,7 @@ from merch.services.submissions import (
     photos_from_files,
     submit_checklist,
 )
+from merch.storage import storage_for
 
 
 def parse_submission(user: User) -> SubmissionRequest:
@@ -71,9 +71,7 @@ def parse_submission(user: User) -> SubmissionRequest:
 def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
     """Run the submission operation, turning its refusals into API errors."""
     # A SubmissionRefused answers as the contract's error body (merch.errors).
-    outcome = submit_checklist(
-        request_data, Limits.from_config(current_app.config), Path(current_app.config["UPLOAD_FOLDER"])
-    )
+    outcome = submit_checklist(request_data, Limits.from_config(current_app.config), storage_for(current_app))
     return outcome.submission, outcome.created
 
 

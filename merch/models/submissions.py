@@ -39,6 +39,10 @@ class Submission(db.Model):  # type: ignore[name-defined]
             sqlite_where=_LIVE,
             postgresql_where=_LIVE,
         ),
+        # Checklist lists, newest first: one shop's (or a few shops') by the first index,
+        # everything (admins) by the second, each read in index order, never sorted whole.
+        Index("ix_submissions_shop_received", "shop_id", "received_at", "id"),
+        Index("ix_submissions_received", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

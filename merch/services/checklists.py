@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from merch.checklists import (
     ChecklistState,
@@ -40,9 +40,23 @@ def shop_today(shop: Shop, now: datetime) -> date:
 
 
 def rule_versions_for(shift: str) -> list[RuleVersion]:
-    """The current version of every rule on ``shift``'s checklist, in display order."""
-    versions = db.session.scalars(current_versions_query()).all()
+    """The current version of every rule on ``shift``'s checklist, in display order.
+
+    One query, rules included: the count does not grow with the rulebook.
+    """
+    versions = db.session.scalars(current_versions_query().options(contains_eager(RuleVersion.rule))).all()
     return [version for version in versions if shift in version.shifts]
+
+
+def rule_versions_by_id(ids: list[int]) -> list[RuleVersion]:
+    """These rule versions with their rules, in one query, in the order of ``ids``."""
+    found = {
+        version.id: version
+        for version in db.session.scalars(
+            select(RuleVersion).where(RuleVersion.id.in_(ids)).options(joinedload(RuleVersion.rule))
+        )
+    }
+    return [found[ident] for ident in ids]
 
 
 def rule_title(version: RuleVersion, language: str) -> str:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from merch.api.parsing import MAX_ID
@@ -19,7 +17,7 @@ from merch.i18n.request import current_language
 from merch.messages.localized import problem_lines, refusal
 from merch.models import Role, Submission
 from merch.rulebook import AREAS, SHIFTS
-from merch.services.accounts import can_view_submission, shops_visible_to
+from merch.services.accounts import can_view_submission
 from merch.services.checklists import (
     ChecklistStatus,
     checklist_status,
@@ -29,6 +27,7 @@ from merch.services.checklists import (
     rule_versions_for,
     shop_today,
 )
+from merch.services.submission_list import recent_submissions
 from merch.services.submissions import (
     BadPhotoField,
     Limits,
@@ -39,6 +38,7 @@ from merch.services.submissions import (
 )
 from merch.staff import bp
 from merch.staff.forms import ChecklistForm, answers_from_form
+from merch.storage import storage_for
 
 RECENT_LIMIT = 50
 
@@ -66,13 +66,7 @@ def home() -> Any:
         return render_template(
             "staff/home.html", shop=shop, today=today, statuses=day_statuses(shop, today, now), recent=recent
         )
-    recent = db.session.scalars(
-        select(Submission)
-        .options(selectinload(Submission.shop))
-        .where(Submission.shop_id.in_(shops_visible_to(current_user)))
-        .order_by(Submission.received_at.desc(), Submission.id.desc())
-        .limit(RECENT_LIMIT)
-    ).all()
+    recent = recent_submissions(current_user._get_current_object(), RECENT_LIMIT)
     return render_template("staff/overview.html", recent=recent)
 
 
@@ -177,7 +171,7 @@ def submit(shift: str) -> Any:
                     photos=photos,
                 ),
                 Limits.from_config(current_app.config),
-                Path(current_app.config["UPLOAD_FOLDER"]),
+                storage_for(current_app),
             )
         except BadPhotoField:
             errors["form"] = refusal("bad_request")

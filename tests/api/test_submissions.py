@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from merch.extensions import db
 from merch.models import IdempotencyRecord, Photo, Submission
+from merch.storage import storage_for
 from tests import factories
 from tests.conftest import api_login
 from tests.factories import new_key, passing_answers, submission_form
@@ -30,9 +30,10 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def stored_files(app) -> list[Path]:
-    root = Path(app.config["UPLOAD_FOLDER"])
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+def stored_files(app) -> list[bytes]:
+    """Every file in the app's photo storage (folder or bucket), as bytes."""
+    storage = storage_for(app)
+    return [storage.get(stored.key) for stored in storage.files()]
 
 
 def test_checklist_meeting_every_rule_scores_100(client, staff_headers):
@@ -566,13 +567,12 @@ def test_stored_files_are_clean_copies_and_the_original_is_not_kept(app, client,
 
     files = stored_files(app)
     assert len(files) == 6  # a display copy and a thumbnail per photo, nothing else
-    assert all(path.read_bytes() != original for path in files)
+    assert all(data != original for data in files)
     folded = db.session.get(Photo, body["photos"]["folded"][0]["id"])
     assert folded.sha256 == hashlib.sha256(original).hexdigest()
-    root = Path(app.config["UPLOAD_FOLDER"])
-    for relative in (folded.display_path, folded.thumb_path):
-        data = (root / relative).read_bytes()
-        with Image.open(root / relative) as stored:
+    for key in (folded.display_path, folded.thumb_path):
+        data = storage_for(app).get(key)
+        with Image.open(io.BytesIO(data)) as stored:
             assert stored.width < stored.height  # upright portrait
             assert max(stored.size) <= 1600
             assert dict(stored.getexif()) == {}
