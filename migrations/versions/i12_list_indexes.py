@@ -1,7 +1,7 @@
 """Checklist list indexes: (shop_id, received_at, id) and (received_at, id), so newest-first pages read in index order (issue 12)
 
 Revision ID: i12_list_indexes
-Revises: 0002
+Revises: i11b_shop_active
 Create Date: 2026-12-01 19:10:06.738394
 
 """
@@ -13,7 +13,7 @@ import merch.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i12_list_indexes'
-down_revision = '0002'
+down_revision = 'i11b_shop_active'
 branch_labels = None
 depends_on = None
 
