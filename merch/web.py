@@ -13,6 +13,7 @@ from flask_babel import refresh as refresh_babel
 
 from merch.database import configure_engine, mark_read_only, track_writes
 from merch.extensions import babel, compress, csrf, db, login_manager, migrate
+from merch.http_hardening import register as register_hardening
 from merch.i18n import LANGUAGE_NAMES, LANGUAGES
 from merch.i18n.request import current_language, select_locale
 from merch.request_body import read_whole_body
@@ -67,6 +68,8 @@ def register_extensions(app: Flask) -> None:
         mark_read_only(request.method in READ_ONLY_METHODS)
         # Before any view touches the database: a slow upload holds no transaction.
         read_whole_body(request)
+
+    register_hardening(app)
 
     @app.after_request
     def _secure_headers(response: Response) -> Response:
