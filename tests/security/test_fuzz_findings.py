@@ -20,7 +20,7 @@ from tests.factories import PASSWORD, new_key, submission_form, unique_jpeg
 
 def _raw_login(client, username_json: str, password_json: str):
     # Written by hand: json.dumps would not send a lone surrogate as the fuzzer did.
-    body = '{"username": %s, "password": %s}' % (username_json, password_json)
+    body = '{"username": ' + username_json + ', "password": ' + password_json + "}"
     return client.post("/api/v1/login", data=body, content_type="application/json")
 
 
