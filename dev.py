@@ -85,6 +85,19 @@ def port_in_use(port: int) -> bool:
     return False
 
 
+def _local_secret_key() -> str:
+    """SECRET_KEY for the Quick start: kept in instance/secret_key (the app refuses to
+    serve without one outside debug mode)."""
+    path = ROOT / "instance" / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def run(port: str) -> None:
     if not port.isdigit() or not 0 < int(port) < 65536:
         sys.exit(f"PORT={port!r} is not a port number: use e.g. PORT=5001 python3 dev.py run")
@@ -94,6 +107,7 @@ def run(port: str) -> None:
             f"PORT={int(port) + 1} python3 dev.py run"
         )
     ensure_environment(ROOT / "requirements.txt")
+    os.environ.setdefault("SECRET_KEY", _local_secret_key())
     flask("init-db")
     flask("seed-demo")
     password = os.environ.get("MERCH_DEMO_PASSWORD", "demo-pass-123")

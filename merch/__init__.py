@@ -40,6 +40,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost: the client's address and scheme as the documented proxies report them; only
+        # the last PROXY_COUNT hops are trusted, so a client cannot forge its address.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     return app
 
 
@@ -52,7 +59,33 @@ def _fill_paths(app: Flask) -> None:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(PROJECT_ROOT / "uploads")
     if not app.config.get("SECRET_KEY"):
+        if _serving() and not (app.debug or app.testing):
+            raise RuntimeError(NO_SECRET_KEY)
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    elif _serving() and not (app.debug or app.testing) and not _is_real_secret(app.config["SECRET_KEY"]):
+        raise RuntimeError(NO_SECRET_KEY)
+
+
+NO_SECRET_KEY = (
+    "SECRET_KEY is not set or is a placeholder: set it to a long random value, the same on every "
+    "app server, e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'). "
+    "(python3 dev.py run makes one for you.)"
+)
+PLACEHOLDER_SECRETS = frozenset({"dev", "secret", "changeme", "change-me", "test", "test-secret", "secret-key"})
+
+
+def _is_real_secret(value: Any) -> bool:
+    text = str(value)
+    return len(text) >= 24 and text.lower() not in PLACEHOLDER_SECRETS
+
+
+def _serving() -> bool:
+    """Whether this app is built to answer requests (a WSGI server or ``flask run``),
+    rather than for a ``flask`` command such as ``db upgrade``, which signs nothing."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context is None or context.command.name == "run"
 
 
 def _instance_secret(instance: Path) -> str:

@@ -37,10 +37,22 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # a checklist can take an hour to fill; the session bounds the token
-    # Sign-in throttling: failures allowed per username and per address in the window.
+    # A sign-in without "keep me signed in" ends on the server after this many hours.
+    SIGN_IN_SESSION_HOURS = 24
+    # Sign-in throttling (merch.services.throttle): failures allowed before the delay
+    # starts, per account and address, per account (addresses that failed on it), per
+    # address; the delay doubles from the first up to the max; quiet for the window,
+    # counts are forgotten.
     SIGN_IN_WINDOW_SECONDS = 900
+    SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 3
     SIGN_IN_FAILURES_PER_USERNAME = 10
     SIGN_IN_FAILURES_PER_ADDRESS = 50
+    SIGN_IN_FIRST_DELAY_SECONDS = 1
+    SIGN_IN_MAX_DELAY_SECONDS = 900
+    # Redis (redis://host:6379/0) keeps the sign-in counts off the database; unset: the database.
+    REDIS_URL: str | None = None
+    # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto.
+    PROXY_COUNT = 0
     TESTING = False
     # Responses compressed with brotli where the browser takes it (over HTTPS), else gzip.
     COMPRESS_ALGORITHM = ["br", "gzip"]
@@ -69,6 +81,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "S3_ENDPOINT_URL": "MERCH_S3_ENDPOINT_URL",
     "S3_PREFIX": "MERCH_S3_PREFIX",
     "DEMO_PASSWORD": "MERCH_DEMO_PASSWORD",
+    "REDIS_URL": "MERCH_REDIS_URL",
 }
 
 
@@ -82,6 +95,11 @@ def settings_from_environment(environ: dict[str, str] | os._Environ[str]) -> dic
     url = found.get("SQLALCHEMY_DATABASE_URI")
     if url:
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    proxies = environ.get("MERCH_PROXY_COUNT", "").strip()
+    if proxies:
+        if not proxies.isdigit():
+            raise ValueError("MERCH_PROXY_COUNT must be a whole number of proxies (0, 1, 2 …)")
+        found["PROXY_COUNT"] = int(proxies)
     if environ.get("MERCH_SECURE_COOKIES") == "1":
         found["SESSION_COOKIE_SECURE"] = True
         found["REMEMBER_COOKIE_SECURE"] = True

@@ -414,6 +414,9 @@ def _clean_jpeg(image: Image.Image, quality: int) -> bytes:
     return buffer.getvalue()
 
 
+PLAUSIBLE_CAPTURE_YEARS = (1990, 2200)
+
+
 def _capture_time(exif: Image.Exif) -> datetime | None:
     """EXIF DateTimeOriginal (else DateTime), aware when the camera recorded its offset."""
     try:
@@ -440,9 +443,14 @@ def _exif_datetime(raw: Any) -> datetime | None:
         return None
     try:
         # "YYYY:MM:DD HH:MM:SS"; unknown fields are written as blanks or zeros.
-        return datetime.strptime(raw.strip().rstrip("\x00")[:19], "%Y:%m:%d %H:%M:%S")
+        moment = datetime.strptime(raw.strip().rstrip("\x00")[:19], "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
+    # A year no camera was set to (0001, 9999: a reset clock or a forged file) says
+    # nothing about when the photo was taken, and would overflow once moved to UTC.
+    if not PLAUSIBLE_CAPTURE_YEARS[0] <= moment.year <= PLAUSIBLE_CAPTURE_YEARS[1]:
+        return None
+    return moment
 
 
 def _exif_offset(raw: Any) -> timezone | None:

@@ -11,10 +11,12 @@ from flask import Flask, Response, g, request, send_from_directory
 from flask_babel import get_locale
 from flask_babel import refresh as refresh_babel
 
-from merch.database import configure_engine, mark_read_only
+from merch.database import configure_engine, mark_read_only, track_writes
 from merch.extensions import babel, compress, csrf, db, login_manager, migrate
+from merch.http_hardening import register as register_hardening
 from merch.i18n import LANGUAGE_NAMES, LANGUAGES
 from merch.i18n.request import current_language, select_locale
+from merch.request_body import read_whole_body
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -46,10 +48,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.user_loader(_load_user)
+    from merch.auth.signin import install as install_sign_ins
+    from merch.auth.signin import load_user
+
+    login_manager.user_loader(load_user)
+    install_sign_ins(app)
 
     with app.app_context():
         configure_engine(db.engine)
+    track_writes()
 
     @app.before_request
     def _start_request() -> None:
@@ -59,6 +66,10 @@ def register_extensions(app: Flask) -> None:
             g.pop(name, None)
         refresh_babel()
         mark_read_only(request.method in READ_ONLY_METHODS)
+        # Before any view touches the database: a slow upload holds no transaction.
+        read_whole_body(request)
+
+    register_hardening(app)
 
     @app.after_request
     def _secure_headers(response: Response) -> Response:
@@ -96,13 +107,6 @@ def cache_control_for(endpoint: str | None, args: Any) -> str:
             return f"public, max-age={IMMUTABLE_SECONDS}, immutable"
         return "public, max-age=86400"
     return "private, no-store"
-
-
-def _load_user(user_id: str) -> Any:
-    from merch.models import User
-
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
 
 
 def register_blueprints(app: Flask) -> None:

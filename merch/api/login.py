@@ -11,36 +11,47 @@ from merch.api.access import requires_user
 from merch.api.parsing import json_object
 from merch.api.serializers import iso, user_json
 from merch.clock import utcnow
+from merch.database import reading, writing
 from merch.error_responses import ApiError
-from merch.extensions import db
 from merch.models import User
-from merch.services.accounts import authenticate, issue_token
-from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
+from merch.services.accounts import find_user, issue_token, password_matches
+from merch.services.throttle import ThrottlePolicy, clear_failures, failure_store, record_failure, retry_after
 
 
 @bp.post("/login")
 def login() -> Any:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    The throttle and the user are read first; the password is hashed outside any
+    transaction; the writes (a failure, or the new token) take the write lock briefly.
+    """
     body = json_object(request.get_data(cache=False))
     username, password = body.get("username"), body.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise ApiError(400, "bad_request")
+    if not isinstance(username, str):
+        raise ApiError(400, "bad_request", "username")
+    if not isinstance(password, str):
+        raise ApiError(400, "bad_request", "password")
     now = utcnow()
     address = request.remote_addr or "unknown"
     policy = ThrottlePolicy.from_config(current_app.config)
-    wait = retry_after(username, address, now, policy)
-    if wait is not None:
-        raise ApiError(429, "too_many_requests", retry_after=wait)
-    user = authenticate(username, password)
-    if user is None:
-        record_failure(username, address, now, policy)
-        db.session.commit()
+    store = failure_store(current_app.config)
+    with reading():
+        wait = retry_after(store, username, address, now, policy)
+        if wait is not None:
+            raise ApiError(429, "too_many_requests", retry_after=wait)
+        user = find_user(username)
+    if not password_matches(user, password):
+        with writing():
+            record_failure(store, username, address, now, policy)
         raise ApiError(401, "invalid_credentials")
-    clear_failures(user.username)
+    assert user is not None
+    with writing():
+        clear_failures(store, user.username)
+        token, record = issue_token(user, now, current_app.config["API_TOKEN_DAYS"])
     g.api_user = user
-    token, record = issue_token(user, now, current_app.config["API_TOKEN_DAYS"])
-    db.session.commit()
-    return jsonify({"token": token, "expires_at": iso(record.expires_at, user), "user": user_json(user)})
+    with reading():
+        answer = {"token": token, "expires_at": iso(record.expires_at, user), "user": user_json(user)}
+    return jsonify(answer)
 
 
 @bp.post("/logout")
@@ -49,6 +60,6 @@ def logout(user: User) -> Any:
     """Revoke the bearer token used for this call."""
     record = g.get("api_token")
     if record is not None:
-        record.revoked_at = utcnow()
-        db.session.commit()
+        with writing():
+            record.revoked_at = utcnow()
     return "", 204

@@ -12,6 +12,7 @@ from merch.api.access import requires_user
 from merch.api.parsing import MAX_ID, json_object
 from merch.api.serializers import submission_json
 from merch.clock import utcnow
+from merch.database import reading
 from merch.error_responses import ApiError
 from merch.i18n.request import current_language
 from merch.models import Role, Submission, User
@@ -80,8 +81,10 @@ def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
 def create_submission(user: User) -> Any:
     """Submit a checklist (staff only)."""
     stored, created = submit(parse_submission(user))
-    submission = load_submission(stored.id) or stored
-    response = jsonify(submission_json(submission, current_language()))
+    with reading():
+        submission = load_submission(stored.id) or stored
+        body = submission_json(submission, current_language())
+    response = jsonify(body)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
     return response

@@ -4,6 +4,7 @@ from merch.models.audit import AuditEntry
 from merch.models.auth import ApiToken, IdempotencyRecord, SignInFailure
 from merch.models.org import Area, Role, Shop, User
 from merch.models.rules import Rule, RuleVersion, current_versions_query
+from merch.models.sessions import SignIn
 from merch.models.submissions import (
     REVIEWED,
     SENT_BACK,
@@ -27,6 +28,7 @@ __all__ = [
     "SENT_BACK",
     "SUBMITTED",
     "Shop",
+    "SignIn",
     "SignInFailure",
     "Submission",
     "User",

@@ -82,6 +82,17 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     shop: Mapped[Shop | None] = relationship()
     area: Mapped[Area | None] = relationship()
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: this sign-in's random token, never the id.
+
+        A session or remember cookie made before the sign-in ended names a token the
+        server no longer accepts (merch.services.sessions).
+        """
+        return str(self.__dict__.get("_sign_in_token") or "")
+
+    def use_sign_in(self, token: str) -> None:
+        self.__dict__["_sign_in_token"] = token
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 

@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy import Select, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from merch.database import reading
 from merch.extensions import db
 from merch.models import ApiToken, Role, Shop, Submission, User
 
@@ -21,15 +22,53 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(8))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (one answer for both mistakes)."""
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+def _storable(text: str) -> bool:
+    """Whether a database can compare this text: no NUL (PostgreSQL), no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def find_user(username: str) -> User | None:
+    """The user a sign-in names (read only); a name no user can have finds nobody."""
+    name = username.strip()
+    if not name or len(name) > 64 or not _storable(name):
+        return None
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Check a password: exactly one hash computation whether or not the user exists or
+    is active, so neither the answer nor its time tells which usernames exist. Call it
+    outside any transaction: hashing is the slow part of a sign-in."""
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate cannot be in any stored password (those came in as text that
+        # encodes); the same work is done anyway.
+        password = password.encode("utf-8", "backslashreplace").decode("utf-8")
+        check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
+        return False
     if user is None:
         check_password_hash(_dummy_hash(), password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+        return False
+    return user.check_password(password) and user.active
+
+
+def hash_password(password: str) -> str:
+    """A new password's hash; compute it before any writing transaction."""
+    return generate_password_hash(password)
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (one answer for both mistakes)."""
+    with reading():
+        user = find_user(username)
+    return user if password_matches(user, password) else None
 
 
 def hash_token(token: str) -> str:

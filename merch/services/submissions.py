@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from merch.checklists import ShopHours, business_date_of, due_at, window_opens_at
+from merch.database import reading, writing
 from merch.extensions import db
 from merch.messages.refusals import Refused
 from merch.models import (
@@ -128,66 +129,66 @@ class Limits:
 def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoStorage) -> SubmissionOutcome:
     """Check, score and store a checklist; replay the first answer for a repeated key.
 
-    Checks run in api.md's order. Photos are decoded between two short transactions, so a
-    slow upload never holds SQLite's write lock; the second transaction repeats the checks
-    another request could have changed meanwhile.
+    Checks run in api.md's order. Photos are decoded between a reading transaction and a
+    short writing one, so decoding never holds SQLite's write lock; the writing transaction
+    repeats the checks another request could have changed meanwhile.
     """
     user = request.user
-    shop = user.shop
-    if shop is None or not shop.active:
-        raise SubmissionRefused(403, "forbidden")
-    _check_sizes(request.photos, limits)
-    fingerprint = _fingerprint(request)
-    replay = _replayed(user, request.idempotency_key, fingerprint)
-    if replay is not None:
-        return SubmissionOutcome(replay, created=False)
-    hours = shop_hours(shop)
-    day, completed_at = _resolve_times(request, shop, hours)
-    if _has_submission(shop.id, request.shift, day, sent_back=False):
-        raise SubmissionRefused(409, "already_submitted")
-    versions = rule_versions_for(request.shift)
-    _check_items_known(request, versions)
-    answers = _validated_answers(request.answers, versions)
-    area_of_key = {version.rule.key: version.rule.area for version in versions}
-    version_ids = [version.id for version in versions]
-    # End the checking transaction: decoding photos takes a while, and nothing below
-    # touches the database until it is done.
-    db.session.rollback()
+    # Checks read in a deferred transaction that ends before decoding: nothing below
+    # holds a lock or a connection until the writes.
+    with reading():
+        shop = user.shop
+        if shop is None or not shop.active:
+            raise SubmissionRefused(403, "forbidden")
+        _check_sizes(request.photos, limits)
+        fingerprint = _fingerprint(request)
+        replay = _replayed(user, request.idempotency_key, fingerprint)
+        if replay is not None:
+            return SubmissionOutcome(replay, created=False)
+        hours = shop_hours(shop)
+        day, completed_at = _resolve_times(request, shop, hours)
+        if _has_submission(shop.id, request.shift, day, sent_back=False):
+            raise SubmissionRefused(409, "already_submitted")
+        versions = rule_versions_for(request.shift)
+        _check_items_known(request, versions)
+        answers = _validated_answers(request.answers, versions)
+        area_of_key = {version.rule.key: version.rule.area for version in versions}
+        version_ids = [version.id for version in versions]
     processed = _processed_photos(request.photos, area_of_key, limits)
 
-    replay = _replayed(user, request.idempotency_key, fingerprint)
-    if replay is not None:
-        return SubmissionOutcome(replay, created=False)
-    if _has_submission(shop.id, request.shift, day, sent_back=False):
-        raise SubmissionRefused(409, "already_submitted")
-    # The rollback expired the versions; read the same ones back in one query, not one
-    # query per rule.
-    versions = rule_versions_by_id(version_ids)
     written: list[str] = []
     try:
-        submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
-        db.session.add(
-            IdempotencyRecord(
-                user_id=user.id,
-                key=request.idempotency_key,
-                request_hash=fingerprint,
-                submission=submission,
-                created_at=request.received_at,
+        # The write lock is held from here to the commit: a few queries and file writes.
+        with writing():
+            replay = _replayed(user, request.idempotency_key, fingerprint)
+            if replay is not None:
+                return SubmissionOutcome(replay, created=False)
+            if _has_submission(shop.id, request.shift, day, sent_back=False):
+                raise SubmissionRefused(409, "already_submitted")
+            # Ending the reading transaction expired the versions; read the same ones back
+            # in one query, not one query per rule.
+            versions = rule_versions_by_id(version_ids)
+            submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
+            db.session.add(
+                IdempotencyRecord(
+                    user_id=user.id,
+                    key=request.idempotency_key,
+                    request_hash=fingerprint,
+                    submission=submission,
+                    created_at=request.received_at,
+                )
             )
-        )
-        db.session.flush()
-        _store_photos(submission, processed, storage, request.received_at, written)
-        db.session.commit()
+            db.session.flush()
+            _store_photos(submission, processed, storage, request.received_at, written)
     except IntegrityError:
-        db.session.rollback()
         _remove(storage, written)
         # Another request with this key or for this checklist committed first.
-        replay = _replayed(user, request.idempotency_key, fingerprint)
+        with reading():
+            replay = _replayed(user, request.idempotency_key, fingerprint)
         if replay is not None:
             return SubmissionOutcome(replay, created=False)
         raise SubmissionRefused(409, "already_submitted") from None
     except BaseException:
-        db.session.rollback()
         _remove(storage, written)
         raise
     return SubmissionOutcome(submission, created=True)

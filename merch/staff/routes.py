@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from merch.api.parsing import MAX_ID
 from merch.clock import utcnow
+from merch.database import reading
 from merch.extensions import db
 from merch.i18n.request import current_language
 from merch.messages.localized import problem_lines, refusal
@@ -145,10 +146,11 @@ def submit(shift: str) -> Any:
     """Submit the checklist page; with fetch() the answer is JSON so the page keeps its photos."""
     if shift not in SHIFTS:
         abort(404)
-    _staff_shop()  # staff only: others get 403 before anything is read
+    with reading():  # no write lock until the checklist's own writes
+        _staff_shop()  # staff only: others get 403 before anything is read
+        versions = rule_versions_for(shift)
     wants_json = request.accept_mimetypes.best == "application/json"
     form = ChecklistForm()
-    versions = rule_versions_for(shift)
     errors: dict[str, str] = {}
     status_code = 422
     if not form.validate_on_submit():
@@ -188,7 +190,8 @@ def submit(shift: str) -> Any:
                         return jsonify({"redirect": target_url, "errors": errors}), 409
                     return redirect(target_url)
         else:
-            target_url = url_for("staff.submission", submission_id=outcome.submission.id)
+            with reading():
+                target_url = url_for("staff.submission", submission_id=outcome.submission.id)
             if wants_json:
                 return jsonify({"redirect": target_url})
             return redirect(target_url, code=303)

@@ -76,7 +76,7 @@ def test_bad_token_is_unauthorized(client, staff):
 
 
 def test_repeated_wrong_passwords_are_throttled_with_retry_after(app, client, staff, clock):
-    app.config["SIGN_IN_FAILURES_PER_USERNAME"] = 3
+    app.config["SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS"] = 3
     for _ in range(3):
         assert client.post("/api/v1/login", json={"username": "staff1", "password": "guess-123"}).status_code == 401
 
@@ -90,7 +90,7 @@ def test_repeated_wrong_passwords_are_throttled_with_retry_after(app, client, st
 
 
 def test_successful_sign_in_resets_the_count(app, client, staff):
-    app.config["SIGN_IN_FAILURES_PER_USERNAME"] = 3
+    app.config["SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS"] = 3
     for _ in range(2):
         client.post("/api/v1/login", json={"username": "staff1", "password": "guess-123"})
     assert client.post("/api/v1/login", json={"username": "staff1", "password": PASSWORD}).status_code == 200

@@ -216,7 +216,7 @@ def test_pages_need_sign_in(client):
 
 
 def test_sign_in_page_is_throttled_too(app, client, staff):
-    app.config["SIGN_IN_FAILURES_PER_USERNAME"] = 2
+    app.config["SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS"] = 2
     token = csrf_from(client.get("/login").get_data(as_text=True))
     for _ in range(2):
         client.post("/login", data={"username": "staff1", "password": "nope-nope", "csrf_token": token})
