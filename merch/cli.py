@@ -117,12 +117,12 @@ def seed_history_command(shops: int, days: int, seed: int) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def backup_command(folder: Path) -> None:
     """Write a consistent copy of the database and every photo file into FOLDER (new or empty)."""
-    from merch.database import reading_only
+    from merch.database import reading
     from merch.services.backup import BackupError, write_backup
     from merch.storage import storage_for
 
     try:
-        with reading_only():
+        with reading():
             summary = write_backup(folder, db.engine, storage_for(current_app), utcnow())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
@@ -159,12 +159,12 @@ def check_storage_command(remove_orphans: bool) -> None:
 
     Exits with status 1 when a row's file is missing or an orphan was left in place.
     """
-    from merch.database import reading_only
+    from merch.database import reading
     from merch.services.storage_check import ORPHAN_GRACE, check_storage
     from merch.storage import storage_for
 
     storage = storage_for(current_app)
-    with reading_only():
+    with reading():
         report = check_storage(storage, utcnow(), remove_orphans=remove_orphans)
     for key, column, row_id in report.missing:
         click.echo(f"missing  {key}  ({column}, row {row_id})")

@@ -48,17 +48,6 @@ def rule_versions_for(shift: str) -> list[RuleVersion]:
     return [version for version in versions if shift in version.shifts]
 
 
-def rule_versions_by_id(ids: list[int]) -> list[RuleVersion]:
-    """These rule versions with their rules, in one query, in the order of ``ids``."""
-    found = {
-        version.id: version
-        for version in db.session.scalars(
-            select(RuleVersion).where(RuleVersion.id.in_(ids)).options(joinedload(RuleVersion.rule))
-        )
-    }
-    return [found[ident] for ident in ids]
-
-
 def rule_title(version: RuleVersion, language: str) -> str:
     """A rule's title in plain words with its current numbers."""
     return render_title(version.title(language), version.params)

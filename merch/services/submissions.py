@@ -36,7 +36,7 @@ from merch.models import (
 )
 from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, process_photo
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
-from merch.services.checklists import rule_versions_by_id, rule_versions_for, shop_hours
+from merch.services.checklists import rule_versions_for, shop_hours
 from merch.storage import PhotoStorage, photo_keys
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,6 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
         _check_items_known(request, versions)
         answers = _validated_answers(request.answers, versions)
         area_of_key = {version.rule.key: version.rule.area for version in versions}
-        version_ids = [version.id for version in versions]
     processed = _processed_photos(request.photos, area_of_key, limits)
 
     written: list[str] = []
@@ -165,9 +164,6 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
                 return SubmissionOutcome(replay, created=False)
             if _has_submission(shop.id, request.shift, day, sent_back=False):
                 raise SubmissionRefused(409, "already_submitted")
-            # Ending the reading transaction expired the versions; read the same ones back
-            # in one query, not one query per rule.
-            versions = rule_versions_by_id(version_ids)
             submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
             db.session.add(
                 IdempotencyRecord(

@@ -1,7 +1,7 @@
 """Sign-ins kept on the server (hashed token, expiry), so sign-out, password change and deactivation end them (issue 13)
 
 Revision ID: i13_sign_ins
-Revises: 0002
+Revises: i12_list_indexes
 Create Date: 2026-12-01 18:58:44.344224
 
 """
@@ -13,7 +13,7 @@ import merch.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i13_sign_ins'
-down_revision = '0002'
+down_revision = 'i12_list_indexes'
 branch_labels = None
 depends_on = None
 
