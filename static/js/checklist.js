@@ -450,6 +450,15 @@
   }
 
   function csrf() { return form.querySelector("[name=csrf_token]").value; }
+  function freshToken() {
+    return fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var match = /name="csrf_token" type="hidden" value="([^"]+)"/.exec(html);
+      if (!match) throw new Error("no token");
+      form.querySelector("[name=csrf_token]").value = match[1];
+    });
+  }
 
   function send() {
     if (sending || !state.sent) return;
@@ -490,7 +499,12 @@
         status(T.signin, { signin: true, state: "signin" });
         return;
       }
-      if (error.code === "csrf_failed") { state.status = "signin"; save(); status(T.signin, { signin: true, state: "signin" }); return; }
+      if (error.code === "csrf_failed" && !state.freshToken) {
+        // A page kept by the service worker may carry an old token: fetch today's and retry.
+        state.freshToken = true;
+        freshToken().then(send, function () { waiting(); });
+        return;
+      }
       if (!answer || xhr.status >= 500) { waiting(T.failed); return; }
       if (error.code === "idempotency_key_reused") {
         state.key = uuid(); save(); send(); return;
@@ -570,5 +584,12 @@
     Store.get(draftKey).then(start, function () { Store = null; start(null); });
   } else start(null);
 
-  if ("serviceWorker" in navigator && data.worker) navigator.serviceWorker.register(data.worker, { scope: "/" }).catch(function () {});
+  // Installable and opening offline: the worker keeps the shell and today's checklists.
+  if ("serviceWorker" in navigator && data.worker) {
+    navigator.serviceWorker.register(data.worker, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (registration.active) registration.active.postMessage("keep-pages");
+    }).catch(function () {});
+  }
 })();

@@ -333,3 +333,25 @@ def test_a_refused_answer_is_shown_on_its_card_and_keeps_everything(live_server,
     phone.locator("button[data-submit]").tap()
     phone.wait_for_url("**/submissions/*")
     assert submissions() == 1
+
+
+def test_installed_page_opens_with_no_network_and_keeps_its_draft(live_server, phone, staff, tmp_path):
+    sign_in(phone, live_server, staff.username)
+    phone.goto(f"{live_server}/checklist/opening")
+    phone.locator("form.ready").wait_for()
+    phone.wait_for_function("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone.reload()  # now under the worker's control
+    phone.wait_for_function("!!navigator.serviceWorker.controller")
+    yes(phone, "window_clean")
+    phone.locator("[data-saved]").wait_for()
+    manifest = phone.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+
+    phone.context.set_offline(True)
+    phone.reload()
+    phone.locator("form.ready").wait_for()
+
+    assert phone.locator("#rule-window_clean .toggle.yes").get_attribute("aria-pressed") == "true"
+    # Styled: the stylesheet came from the worker's cache.
+    assert phone.evaluate("getComputedStyle(document.querySelector('.toggle')).minHeight") == "56px"
