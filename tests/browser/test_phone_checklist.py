@@ -355,3 +355,37 @@ def test_installed_page_opens_with_no_network_and_keeps_its_draft(live_server, p
     assert phone.locator("#rule-window_clean .toggle.yes").get_attribute("aria-pressed") == "true"
     # Styled: the stylesheet came from the worker's cache.
     assert phone.evaluate("getComputedStyle(document.querySelector('.toggle')).minHeight") == "56px"
+
+
+def test_switching_assistant_takes_two_taps_and_a_pin_and_keeps_each_draft(live_server, phone, staff, shop):
+    from merch.services.shop_phone import set_pin
+
+    mei = factories.make_user("staff", shop=shop, username="mei")
+    mei.name = "Mei Lin"
+    set_pin(mei, "2468")
+    set_pin(db.session.merge(staff), "1357")
+    db.session.commit()
+    sign_in(phone, live_server, staff.username)
+    phone.goto(f"{live_server}/checklist/opening")
+    yes(phone, "window_clean")
+    phone.locator("[data-saved]").wait_for()
+
+    phone.add_init_script(TOUCHES)
+    phone.locator(".topbar a.who").tap()
+    phone.locator("summary", has_text="Mei Lin").tap()
+    touches = phone.evaluate("window.__touches")
+    phone.fill("input[name=pin]", "2468")
+    phone.press("input[name=pin]", "Enter")
+    phone.wait_for_url("**/checklist/opening")
+    phone.locator("form.ready").wait_for()
+
+    assert touches == 1  # plus the tap that opened the switch page (counted before it loaded)
+    assert "Mei Lin" in phone.locator(".topbar").inner_text()
+    assert phone.locator("#rule-window_clean .toggle.yes").get_attribute("aria-pressed") == "false"
+
+    phone.locator(".topbar a.who").tap()
+    phone.locator("summary", has_text="Test user").tap()
+    phone.fill("input[name=pin]", "1357")
+    phone.press("input[name=pin]", "Enter")
+    phone.locator("form.ready").wait_for()
+    assert phone.locator("#rule-window_clean .toggle.yes").get_attribute("aria-pressed") == "true"
