@@ -78,6 +78,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     language: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
+    # A short PIN for switching assistants on the shared shop phone (merch/services/shop_phone.py).
+    pin_hash: Mapped[str | None] = mapped_column(String(256))
 
     shop: Mapped[Shop | None] = relationship()
     area: Mapped[Area | None] = relationship()

@@ -1,7 +1,7 @@
-"""The shop assistant's pages: today's checklists, filling one in, the result."""
+"""The shop assistant's pages: today's checklists, filling one in, the result, the installable app."""
 
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from merch.staff import routes  # noqa: E402,F401
+from merch.staff import offline, routes, switch  # noqa: E402,F401

@@ -1,8 +1,9 @@
 """The checklist form: its fixed fields, and reading its per-rule fields into answers.
 
-The per-rule fields depend on the rulebook, so they are plain named inputs (see
-templates/staff/_cards.html) read here into the same answer shapes the API takes; the
-answers are then validated by the scoring layer, one set of rules for every client.
+The phone page itself sends JSON to /api/v1/submissions (static/js/checklist.js); a plain
+form post (no JavaScript, older clients) names its per-rule fields ``<key>``, ``<key>.count``,
+``<key>.sizes`` …, read here into the same answer shapes the API takes; the answers are then
+validated by the scoring layer, one set of rules for every client.
 """
 
 from __future__ import annotations
