@@ -1,7 +1,7 @@
 """users.pin_hash: a short PIN to switch assistants on the shared shop phone
 
 Revision ID: i9_shop_phone_pin
-Revises: 0002
+Revises: i13_sign_ins
 Create Date: 2026-12-01 19:08:04.790625
 
 """
@@ -13,7 +13,7 @@ import merch.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i9_shop_phone_pin'
-down_revision = '0002'
+down_revision = 'i13_sign_ins'
 branch_labels = None
 depends_on = None
 
