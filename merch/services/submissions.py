@@ -219,6 +219,7 @@ def _build_submission(
     for position, version in enumerate(versions):
         submission.items.append(_scored_item(position, version, answers, photographed, last_changes, day))
     submission.score = submission_score((item.weight, item.exact_credit) for item in submission.items)
+    submission.original_score = submission.score
     return submission
 
 
@@ -349,7 +350,11 @@ def _processed_photos(
 
 
 def last_window_change(shop_id: int, key: str, before: date) -> date | None:
-    """The latest earlier business date this shop changed the window, on the record."""
+    """The latest earlier business date this shop changed the window, on the record.
+
+    A change a supervisor failed on review, or one in a sent-back submission, is not a
+    change (display-rules.md).
+    """
     return db.session.scalar(
         select(func.max(Submission.business_date))
         .join(ItemResult, ItemResult.submission_id == Submission.id)
@@ -359,6 +364,7 @@ def last_window_change(shop_id: int, key: str, before: date) -> date | None:
             Submission.business_date < before,
             ItemResult.key == key,
             ItemResult.marks_change.is_(True),
+            ItemResult.override_passed.is_not(False),
         )
     )
 
