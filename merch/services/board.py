@@ -24,6 +24,7 @@ from merch.models import (
     Area,
     CorrectiveAction,
     ItemResult,
+    Rule,
     Shop,
     Submission,
     current_versions_query,
@@ -75,8 +76,8 @@ def board_date(area: Area, now: datetime) -> date:
 
 
 def _refresh_max_days() -> int | None:
-    versions = db.session.scalars(current_versions_query()).all()
-    days = [version.params.get("max_days") for version in versions if version.rule.kind == "refresh"]
+    versions = db.session.scalars(current_versions_query().where(Rule.kind == "refresh")).all()
+    days = [version.params.get("max_days") for version in versions]
     numbers = [value for value in days if isinstance(value, int)]
     return min(numbers) if numbers else None
 
