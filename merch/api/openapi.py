@@ -17,7 +17,7 @@ from flask import jsonify
 from merch.api import bp
 
 # Modules (under merch.api) that add their calls to the document.
-TOPIC_MODULES: tuple[str, ...] = ("openapi_rankings",)
+TOPIC_MODULES: tuple[str, ...] = ("openapi_rankings", "openapi_review", "openapi_actions", "openapi_board")
 
 ERROR = {"$ref": "#/components/responses/Error"}
 

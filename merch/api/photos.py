@@ -29,6 +29,7 @@ def photo(user: User, photo_id: int) -> Any:
     if size not in (None, "thumb", "display"):
         raise ApiError(400, "bad_request", "size")
     record = db.session.get(Photo, photo_id)
+    # An action's photo belongs to the action's submission, so the same people see it.
     if record is None or not can_view_submission(user, record.submission):
         raise ApiError(404, "not_found")
     key = record.thumb_path if size == "thumb" else record.display_path

@@ -84,6 +84,8 @@ def photo_json(photo: Photo) -> dict[str, Any]:
 
 
 def submission_json(submission: Submission, language: str) -> dict[str, Any]:
+    from merch.api.supervision_json import item_supervision_fields, supervision_fields
+
     shop = submission.shop
     by_area: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for photo in submission.photos:
@@ -107,6 +109,7 @@ def submission_json(submission: Submission, language: str) -> dict[str, Any]:
                 "reason": "\n".join(problems) if problems else None,
                 "problems": problems,
                 "photos": by_area.get(item.area, []),
+                **item_supervision_fields(item, submission),
             }
         )
     return {
@@ -123,4 +126,5 @@ def submission_json(submission: Submission, language: str) -> dict[str, Any]:
         "score": score_number(submission.score),
         "items": items,
         "photos": dict(by_area),
+        **supervision_fields(submission, language),
     }

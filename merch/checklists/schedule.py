@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 OPENING = "opening"
 CLOSING = "closing"
+# A supervisor's visit (巡場): never due, never missed; its window is the shop's day.
+VISIT = "visit"
 
 # display-rules.md: a checklist can be done from 60 minutes before its shift's time, and
 # is due 60 minutes after opening or 30 minutes after closing.
@@ -61,7 +63,7 @@ def business_date_of(moment: datetime, timezone: str) -> date:
 
 def shift_starts_at(hours: ShopHours, shift: str, day: date) -> datetime:
     """Opening or closing time on ``day``, as an aware datetime in the shop's zone."""
-    clock = hours.opens_at if shift == OPENING else hours.closes_at
+    clock = hours.closes_at if shift == CLOSING else hours.opens_at
     return datetime.combine(day, clock, tzinfo=hours.zone)
 
 
@@ -71,7 +73,9 @@ def window_opens_at(hours: ShopHours, shift: str, day: date) -> datetime:
 
 
 def due_at(hours: ShopHours, shift: str, day: date) -> datetime:
-    """When the checklist falls due; completing it later makes it late."""
+    """When the checklist falls due; completing it later makes it late (a visit: never)."""
+    if shift not in GRACE:
+        return day_ends_at(hours, day)
     return shift_starts_at(hours, shift, day) + GRACE[shift]
 
 

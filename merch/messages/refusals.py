@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from merch.messages.reasons import render_invalid
+from merch.messages.supervision import REASONS as SUPERVISION_REASONS
+from merch.messages.supervision import supervision_message
 from merch.scoring import InvalidAnswer
 
 Gettext = Callable[[str], str]
@@ -30,6 +32,8 @@ class Refused(Exception):
 
 def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:
     """The sentence that tells a user what was wrong and what to do."""
+    if params.get("reason") in SUPERVISION_REASONS:
+        return supervision_message(params["reason"], params, gettext)
     if code == "invalid_answer" and isinstance(params.get("problem"), InvalidAnswer):
         return render_invalid(params["problem"], gettext, ngettext)
     if code == "unknown_item":

@@ -3,18 +3,34 @@
 from merch.models.audit import AuditEntry
 from merch.models.auth import ApiToken, IdempotencyRecord, SignInFailure
 from merch.models.org import Area, Role, Shop, User
+from merch.models.review import (
+    ACTION_CLOSED,
+    ACTION_OPEN,
+    ACTION_STATUSES,
+    ACTION_VERIFIED,
+    CorrectiveAction,
+    ItemOverride,
+)
 from merch.models.rules import Rule, RuleVersion, current_versions_query
 from merch.models.sessions import SignIn
 from merch.models.submissions import (
     REVIEWED,
     SENT_BACK,
     SUBMITTED,
+    VISIT,
     ItemResult,
     Photo,
     Submission,
 )
 
 __all__ = [
+    "ACTION_CLOSED",
+    "ACTION_OPEN",
+    "ACTION_STATUSES",
+    "ACTION_VERIFIED",
+    "CorrectiveAction",
+    "ItemOverride",
+    "VISIT",
     "ApiToken",
     "AuditEntry",
     "Area",

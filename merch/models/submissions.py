@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from merch.checklists import ShopHours, window_opens_at
@@ -19,10 +19,12 @@ from merch.models.types import UTCDateTime
 SUBMITTED = "submitted"
 REVIEWED = "reviewed"
 SENT_BACK = "sent_back"
+VISIT = "visit"
 
 # Only one live (not sent back) checklist per shop, shift and business date; this is what
 # turns two phones racing to submit the same checklist into one submission and a 409.
-_LIVE = text("status <> 'sent_back'")
+# Visits are never due and a shop may be visited twice a day, so they are left out.
+_LIVE = text("status <> 'sent_back' AND shift <> 'visit'")
 
 
 class Submission(db.Model):  # type: ignore[name-defined]
@@ -56,14 +58,28 @@ class Submission(db.Model):  # type: ignore[name-defined]
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     late: Mapped[bool]
     score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    # The automatic score, kept once a supervisor's override has changed ``score``.
+    original_score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    # The latest review (reviewed or sent back): who, when, why.
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    review_action: Mapped[str | None] = mapped_column(String(16))
 
     shop: Mapped[Shop] = relationship()
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    actions: Mapped[list[CorrectiveAction]] = relationship(
+        back_populates="submission", order_by="CorrectiveAction.id", cascade="all, delete-orphan"
+    )
     items: Mapped[list[ItemResult]] = relationship(
         back_populates="submission", order_by="ItemResult.position", cascade="all, delete-orphan"
     )
     photos: Mapped[list[Photo]] = relationship(
-        back_populates="submission", order_by="Photo.id", cascade="all, delete-orphan"
+        primaryjoin="and_(Submission.id == Photo.submission_id, Photo.action_id.is_(None))",
+        order_by="Photo.id",
+        cascade="all, delete-orphan",
+        overlaps="submission",
     )
 
 
@@ -96,13 +112,33 @@ class ItemResult(db.Model):  # type: ignore[name-defined]
     # A refresh rule answered "changed today" with its area photographed: the shop's history
     # of window changes is read from these.
     marks_change: Mapped[bool] = mapped_column(default=False)
+    # The latest supervisor override (None: untouched); its history is in ``overrides``.
+    override_passed: Mapped[bool | None] = mapped_column()
 
     submission: Mapped[Submission] = relationship(back_populates="items")
     rule_version: Mapped[RuleVersion] = relationship()
+    overrides: Mapped[list[ItemOverride]] = relationship(order_by="ItemOverride.id", cascade="all, delete-orphan")
 
     @property
     def exact_credit(self) -> Fraction:
+        """The automatic credit, exactly."""
         return Fraction(self.credit_numerator, self.credit_denominator)
+
+    @property
+    def final_passed(self) -> bool:
+        """The result after review: the latest override, else the automatic one."""
+        return self.passed if self.override_passed is None else self.override_passed
+
+    @property
+    def final_credit(self) -> Fraction:
+        """The credit after review: an override counts 1 or 0."""
+        if self.override_passed is None:
+            return self.exact_credit
+        return Fraction(1 if self.override_passed else 0)
+
+    @property
+    def latest_override(self) -> ItemOverride | None:
+        return self.overrides[-1] if self.overrides else None
 
 
 class Photo(db.Model):  # type: ignore[name-defined]
@@ -111,7 +147,10 @@ class Photo(db.Model):  # type: ignore[name-defined]
     __tablename__ = "photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # A photo closing a corrective action (``action_id``) belongs to the action's submission
+    # for access, but is not part of the checklist's evidence (``Submission.photos``).
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("corrective_actions.id"), index=True)
     area: Mapped[str] = mapped_column(String(16))
     field_name: Mapped[str] = mapped_column(String(80))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -125,7 +164,8 @@ class Photo(db.Model):  # type: ignore[name-defined]
     # The earliest stored photo with the same bytes: a recycled photo is evidence of nothing.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
 
-    submission: Mapped[Submission] = relationship(back_populates="photos")
+    submission: Mapped[Submission] = relationship()
+    action: Mapped[CorrectiveAction | None] = relationship(back_populates="photos", foreign_keys=[action_id])
     duplicate_of: Mapped[Photo | None] = relationship(remote_side=[id])
 
     @property
@@ -134,9 +174,12 @@ class Photo(db.Model):  # type: ignore[name-defined]
 
         None when the photo carries no capture time (many apps strip it).
         """
-        if self.captured_at is None:
-            return None
         submission = self.submission
+        if self.captured_at is None or self.action_id is not None:
+            return None
         shop = submission.shop
         hours = ShopHours(shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on)
         return self.captured_at < window_opens_at(hours, submission.shift, submission.business_date)
+
+
+from merch.models.review import CorrectiveAction, ItemOverride  # noqa: E402

@@ -19,7 +19,16 @@ from merch.checklists import (
     window_opens_at,
 )
 from merch.extensions import db
-from merch.models import SENT_BACK, ItemResult, RuleVersion, Shop, Submission, current_versions_query
+from merch.models import (
+    SENT_BACK,
+    CorrectiveAction,
+    ItemOverride,
+    ItemResult,
+    RuleVersion,
+    Shop,
+    Submission,
+    current_versions_query,
+)
 from merch.rulebook import SHIFTS, render_title
 
 
@@ -60,9 +69,15 @@ def load_submission(submission_id: int) -> Submission | None:
         .where(Submission.id == submission_id)
         .options(
             selectinload(Submission.items).selectinload(ItemResult.rule_version).selectinload(RuleVersion.rule),
+            selectinload(Submission.items).selectinload(ItemResult.overrides).joinedload(ItemOverride.user),
             selectinload(Submission.photos),
+            selectinload(Submission.actions).selectinload(CorrectiveAction.photos),
+            selectinload(Submission.actions).joinedload(CorrectiveAction.opened_by),
+            selectinload(Submission.actions).joinedload(CorrectiveAction.closed_by),
+            selectinload(Submission.actions).joinedload(CorrectiveAction.verified_by),
             joinedload(Submission.shop),
             joinedload(Submission.user),
+            joinedload(Submission.reviewed_by),
         )
     )
 

@@ -224,6 +224,7 @@ def _build_submission(
     submission.score = submission_score(
         (item["weight"], Fraction(item["credit_numerator"], item["credit_denominator"])) for item in items
     )
+    submission.original_score = submission.score
     db.session.add(submission)
     db.session.flush()
     # One INSERT for all items (an executemany without RETURNING): the statement count of
@@ -372,7 +373,11 @@ def _processed_photos(
 
 
 def last_window_change(shop_id: int, key: str, before: date) -> date | None:
-    """The latest earlier business date this shop changed the window, on the record."""
+    """The latest earlier business date this shop changed the window, on the record.
+
+    A change a supervisor failed on review, or one in a sent-back submission, is not a
+    change (display-rules.md).
+    """
     return last_window_changes(shop_id, [key], before).get(key)
 
 
@@ -390,6 +395,7 @@ def last_window_changes(shop_id: int, keys: list[str], before: date) -> dict[str
             Submission.business_date < before,
             ItemResult.key.in_(keys),
             ItemResult.marks_change.is_(True),
+            ItemResult.override_passed.is_not(False),
         )
         .group_by(ItemResult.key)
     )

@@ -1,0 +1,33 @@
+"""What a reviewer should look at in a submission (api.md, "Evidence": ``flags``).
+
+Read from the loaded submission (items, their overrides and photos), so a list of
+submissions loaded with ``selectinload`` costs no query per row.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from merch.models import Submission
+
+DELAYED_UPLOAD = timedelta(minutes=30)
+
+# The order flags are listed in.
+FLAG_ORDER = ("reused_photo", "stale_photo", "window_unchanged", "late", "delayed_upload", "failed_items")
+
+
+def submission_flags(submission: Submission) -> list[str]:
+    """The submission's flags, in ``FLAG_ORDER``."""
+    flags: set[str] = set()
+    for photo in submission.photos:
+        if photo.duplicate_of_id is not None:
+            flags.add("reused_photo")
+        if photo.taken_before_window:
+            flags.add("stale_photo")
+    if submission.late:
+        flags.add("late")
+    if submission.received_at - submission.completed_at > DELAYED_UPLOAD:
+        flags.add("delayed_upload")
+    if any(not item.final_passed for item in submission.items):
+        flags.add("failed_items")
+    return [flag for flag in FLAG_ORDER if flag in flags]
