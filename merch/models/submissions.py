@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from merch.checklists import ShopHours, window_opens_at
@@ -92,6 +92,8 @@ class ItemResult(db.Model):  # type: ignore[name-defined]
     # A refresh rule answered "changed today" with its area photographed: the shop's history
     # of window changes is read from these.
     marks_change: Mapped[bool] = mapped_column(default=False)
+    # Answered N/A on a rule that allows it: shown as N/A, and its weight leaves the score.
+    not_applicable: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     submission: Mapped[Submission] = relationship(back_populates="items")
     rule_version: Mapped[RuleVersion] = relationship()
@@ -99,6 +101,11 @@ class ItemResult(db.Model):  # type: ignore[name-defined]
     @property
     def exact_credit(self) -> Fraction:
         return Fraction(self.credit_numerator, self.credit_denominator)
+
+    @property
+    def score_credit(self) -> Fraction | None:
+        """The credit the score counts: None for an N/A item, which leaves the sum."""
+        return None if self.not_applicable else self.exact_credit
 
 
 class Photo(db.Model):  # type: ignore[name-defined]
