@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from merch.api import checklist, login, openapi, photos, submissions  # noqa: E402,F401
+from merch.api import checklist, login, openapi, photos, rules, submissions  # noqa: E402,F401

@@ -17,7 +17,7 @@ from flask import jsonify
 from merch.api import bp
 
 # Modules (under merch.api) that add their calls to the document.
-TOPIC_MODULES: tuple[str, ...] = ()
+TOPIC_MODULES: tuple[str, ...] = ("openapi_rules",)
 
 ERROR = {"$ref": "#/components/responses/Error"}
 

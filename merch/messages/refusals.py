@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from merch.messages.reasons import render_invalid
+from merch.messages.rule_errors import render_rule_error
 from merch.scoring import InvalidAnswer
+from merch.scoring.params import InvalidRule
 
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
@@ -32,6 +34,8 @@ def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettex
     """The sentence that tells a user what was wrong and what to do."""
     if code == "invalid_answer" and isinstance(params.get("problem"), InvalidAnswer):
         return render_invalid(params["problem"], gettext, ngettext)
+    if code == "invalid_answer" and isinstance(params.get("rule_error"), InvalidRule):
+        return render_rule_error(params["rule_error"], gettext, ngettext)
     if code == "unknown_item":
         return gettext("“%(key)s” is not on this checklist.") % {"key": params.get("key", "")}
     if code == "payload_too_large":
