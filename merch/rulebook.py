@@ -1,8 +1,10 @@
-"""The brand guide's rulebook as data: the first version of every rule.
+"""The brand guide's rulebook as data: every rule as display-rules.md states it, in order.
 
 Source: ../shared/seeds/merchandising-guide.zh-Hant.txt (服裝陳列), restated in
-display-rules.md. Titles are templates: ``{thin}``-style fields are filled from the
-version's params so a title never contradicts the numbers it is scored with.
+display-rules.md. A new database gets these as each rule's first version; a database made
+before a change gets it as a new version from a migration, so stored scores never move.
+Titles are templates: ``{thin}``-style fields are filled from the version's params so a
+title never contradicts the numbers it is scored with.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from typing import Any
 
 OPENING = "opening"
 CLOSING = "closing"
+# A supervisor's visit (巡場): never due, never missed, not ranked (display-rules.md).
+VISIT = "visit"
+# The two checklists a shop owes every day.
 SHIFTS = (OPENING, CLOSING)
-AREAS = ("folded", "hanging", "window", "focal")
+# Every shift a rule can be on, in the order the editor shows them.
+ALL_SHIFTS = (OPENING, CLOSING, VISIT)
+AREAS = ("folded", "hanging", "window", "focal", "storefront")
 LANGUAGES = ("zh-Hant", "zh-Hans", "en")
+KINDS = ("yes_no", "stack_count", "count_range", "size_order", "colour_order", "refresh")
 
-CLOSING_KEYS = frozenset({"stack_count", "hang_count", "hanging_tidy", "window_clean"})
+# Rules photographed through their area, except these (display-rules.md, "Photo evidence").
+NO_PHOTO_KEYS = frozenset({"focal_point", "featured_style", "same_hanger"})
+# Rules a shop may answer N/A: no mannequin by the folded table, no key style this season.
+ALLOW_NA_KEYS = frozenset({"folded_mannequin", "featured_style"})
 
 
 @dataclass(frozen=True)
@@ -31,15 +42,22 @@ class RuleSeed:
     titles: dict[str, str]
     photo_required: bool = True
     shifts: tuple[str, ...] = field(default=(OPENING,))
+    allow_na: bool = False
 
 
-def _shifts(key: str) -> tuple[str, ...]:
-    return SHIFTS if key in CLOSING_KEYS else (OPENING,)
+_SHIFT_LETTERS = {"O": OPENING, "C": CLOSING, "V": VISIT}
 
 
-_LIGHT_TO_DARK: dict[str, Any] = {"direction": "light_to_dark", "tolerance": 5}
-# key, area, kind, default params, weight, titles
-_GuideRow = tuple[str, str, str, dict[str, Any], int, dict[str, str]]
+def _shifts(letters: str) -> tuple[str, ...]:
+    return tuple(_SHIFT_LETTERS[letter] for letter in letters.split())
+
+
+def _light_to_dark() -> dict[str, Any]:
+    return {"direction": "light_to_dark", "tolerance": 5, "warm_to_cold": False}
+
+
+# key, area, kind, default params, weight, shifts (display-rules.md's letters), titles
+_GuideRow = tuple[str, str, str, dict[str, Any], int, str, dict[str, str]]
 
 GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
     RuleSeed(
@@ -49,10 +67,11 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
         params=params,
         weight=weight,
         titles=titles,
-        photo_required=key not in {"focal_point", "same_hanger"},
-        shifts=_shifts(key),
+        photo_required=key not in NO_PHOTO_KEYS,
+        shifts=_shifts(letters),
+        allow_na=key in ALLOW_NA_KEYS,
     )
-    for key, area, kind, params, weight, titles in list[_GuideRow](
+    for key, area, kind, params, weight, letters, titles in list[_GuideRow](
         [
             (
                 "stack_count",
@@ -60,6 +79,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "stack_count",
                 {"thin": [4, 6], "thick": [3, 4]},
                 2,
+                "O C V",
                 {
                     "en": "Unpack before folding: thin garments {thin} pieces a stack, thick garments {thick}",
                     "zh-Hant": "疊裝要拆包裝：薄款每疊 {thin} 件，厚款每疊 {thick} 件",
@@ -72,18 +92,20 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "size_order",
                 {"direction": "descending"},
                 1,
+                "O V",
                 {
-                    "en": "Sizes run from top to bottom, large to small",
-                    "zh-Hant": "尺碼自上而下，由大到小",
-                    "zh-Hans": "尺码自上而下，由大到小",
+                    "en": "In each stack, sizes run from top to bottom, large to small",
+                    "zh-Hant": "每疊尺碼自上而下，由大到小",
+                    "zh-Hans": "每叠尺码自上而下，由大到小",
                 },
             ),
             (
                 "folded_colour_order",
                 "folded",
                 "colour_order",
-                dict(_LIGHT_TO_DARK),
+                _light_to_dark(),
                 1,
+                "O V",
                 {
                     "en": "Colours run from outside to inside: light to dark, warm to cold, bright to dark",
                     "zh-Hant": "顏色由外到內：由淺至深、由暖至冷、由明至暗",
@@ -96,6 +118,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 1,
+                "O V",
                 {
                     "en": "Same season, same type and same series are shown together",
                     "zh-Hant": "同季、同類、同系列的貨品陳列在同一區域",
@@ -108,6 +131,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 1,
+                "O V",
                 {
                     "en": "A mannequin by the folded table wears a style from it, with its POP",
                     "zh-Hant": "疊裝區附近的模特兒展示疊裝中的代表款式，並配 POP",
@@ -120,6 +144,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "count_range",
                 {"min": 2, "max": 4},
                 2,
+                "O C V",
                 {
                     "en": "Each style hangs at least {min} consecutive pieces, usually no more than {max}",
                     "zh-Hant": "每款至少連續掛 {min} 件，一般不超過 {max} 件",
@@ -132,22 +157,26 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "size_order",
                 {"direction": "ascending"},
                 1,
+                "O V",
                 {
-                    "en": "Front to back and left to right, small sizes to large",
-                    "zh-Hant": "自前向後、自左向右，由小碼至大碼",
-                    "zh-Hans": "自前向后、自左向右，由小码至大码",
+                    "en": "On each rail, front to back and left to right, small sizes to large",
+                    "zh-Hant": "每條掛通自前向後、自左向右，由小碼至大碼",
+                    "zh-Hans": "每条挂通自前向后、自左向右，由小码至大码",
                 },
             ),
             (
                 "hanging_colour_order",
                 "hanging",
                 "colour_order",
-                dict(_LIGHT_TO_DARK),
+                _light_to_dark(),
                 1,
+                "O V",
                 {
-                    "en": "Front and side rails: outside to inside, front to back, light to dark",
-                    "zh-Hant": "正掛與側掛：從外到內、從前到後，由淺到深",
-                    "zh-Hans": "正挂与侧挂：从外到内、从前到后，由浅到深",
+                    "en": (
+                        "Front-facing and side rails, each on its own: outside to inside, front to back, light to dark"
+                    ),
+                    "zh-Hant": "正掛與側掛各自：從外到內、從前到後，由淺到深、由明至暗",
+                    "zh-Hans": "正挂与侧挂各自：从外到内、从前到后，由浅到深、由明至暗",
                 },
             ),
             (
@@ -156,6 +185,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 1,
+                "O V",
                 {
                     "en": "One series uses one kind of hanger",
                     "zh-Hant": "同一系列的貨品使用同一種衣架",
@@ -168,6 +198,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 1,
+                "O C V",
                 {
                     "en": "Hung garments are clean, with no creases",
                     "zh-Hant": "掛裝保持整潔，無摺痕",
@@ -180,6 +211,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "refresh",
                 {"max_days": 3},
                 2,
+                "O",
                 {
                     "en": "Window mannequins get a new outfit at least every {max_days} days",
                     "zh-Hant": "櫥窗模特兒至少每 {max_days} 天換一次裝",
@@ -192,10 +224,24 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 2,
+                "O C V",
                 {
-                    "en": "Window clothes are clean and tidy, and the promotion boards stand right",
-                    "zh-Hant": "櫥窗衣物清潔、整齊，推廣宣傳牌位置妥當",
-                    "zh-Hans": "橱窗衣物清洁、整齐，推广宣传牌位置妥当",
+                    "en": "Window clothes are clean and tidy",
+                    "zh-Hant": "櫥窗衣物清潔、整齊",
+                    "zh-Hans": "橱窗衣物清洁、整齐",
+                },
+            ),
+            (
+                "window_promo",
+                "window",
+                "yes_no",
+                {},
+                1,
+                "O C V",
+                {
+                    "en": "The promotion boards in the window stand where they should",
+                    "zh-Hant": "櫥窗推廣宣傳牌位置妥當",
+                    "zh-Hans": "橱窗推广宣传牌位置妥当",
                 },
             ),
             (
@@ -204,6 +250,7 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 1,
+                "O V",
                 {
                     "en": "Only in-season items in the window, nothing out of date or out of fashion",
                     "zh-Hant": "櫥窗只陳列當季貨品，不放過季或過時的款式",
@@ -216,10 +263,50 @@ GUIDE_RULES: tuple[RuleSeed, ...] = tuple(
                 "yes_no",
                 {},
                 1,
+                "O V",
                 {
                     "en": "A focal point at or above eye level: the logo wall behind the till, strong-contrast POP",
                     "zh-Hant": "焦點位於視平線或以上：收銀台後的形象標誌牌、色彩對比強烈的 POP",
                     "zh-Hans": "焦点位于视平线或以上：收银台后的形象标志牌、色彩对比强烈的 POP",
+                },
+            ),
+            (
+                "featured_style",
+                "focal",
+                "yes_no",
+                {},
+                1,
+                "O V",
+                {
+                    "en": "A key or new style is shown several ways at once (mannequin, front-facing hang, outfit)",
+                    "zh-Hant": "重點款或新款同時以多種方式出樣（模特兒、正掛、配搭），形成重複效應",
+                    "zh-Hans": "重点款或新款同时以多种方式出样（模特、正挂、配搭），形成重复效应",
+                },
+            ),
+            (
+                "storefront",
+                "storefront",
+                "yes_no",
+                {},
+                1,
+                "V",
+                {
+                    "en": "Signboard and image wall are clean, lit and undamaged",
+                    "zh-Hant": "門頭招牌與形象牆清潔、明亮、無損壞",
+                    "zh-Hans": "门头招牌与形象墙清洁、明亮、无损坏",
+                },
+            ),
+            (
+                "pop_layout",
+                "storefront",
+                "yes_no",
+                {},
+                1,
+                "V",
+                {
+                    "en": "POP, posters and leaflets are current and placed as the brand plans",
+                    "zh-Hant": "POP、海報與宣傳單張為當期，並按品牌規劃佈置",
+                    "zh-Hans": "POP、海报与宣传单张为当期，并按品牌规划布置",
                 },
             ),
         ]

@@ -107,12 +107,14 @@ def passing_answers() -> dict[str, Any]:
         "hanging_tidy": {"ok": True},
         "window_refresh": {"changed_today": True},
         "window_clean": {"ok": True},
+        "window_promo": {"ok": True},
         "window_seasonal": {"ok": True},
         "focal_point": {"ok": True},
+        "featured_style": {"ok": True},
     }
 
 
-CLOSING_KEYS = ("stack_count", "hang_count", "hanging_tidy", "window_clean")
+CLOSING_KEYS = ("stack_count", "hang_count", "hanging_tidy", "window_clean", "window_promo")
 
 
 def passing_closing_answers() -> dict[str, Any]:

@@ -19,7 +19,7 @@ def test_init_db_is_safe_to_run_twice(runner):
 
     assert first.exit_code == 0 and second.exit_code == 0
     assert "0 guide rules added" in second.output
-    assert db.session.scalar(select(func.count()).select_from(Rule)) == 14
+    assert db.session.scalar(select(func.count()).select_from(Rule)) == 18
 
 
 def test_seed_demo_creates_the_contracts_demo_data(runner, client, clock):

@@ -17,7 +17,13 @@ from flask import jsonify
 from merch.api import bp
 
 # Modules (under merch.api) that add their calls to the document.
-TOPIC_MODULES: tuple[str, ...] = ("openapi_rankings", "openapi_review", "openapi_actions", "openapi_board")
+TOPIC_MODULES: tuple[str, ...] = (
+    "openapi_rankings",
+    "openapi_review",
+    "openapi_actions",
+    "openapi_board",
+    "openapi_rules",
+)
 
 ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -75,18 +81,19 @@ SCHEMAS: dict[str, Any] = {
     },
     "ChecklistItem": {
         "type": "object",
-        "required": ["key", "kind", "area", "title", "params", "weight", "photo_required"],
+        "required": ["key", "kind", "area", "title", "params", "weight", "photo_required", "allow_na"],
         "properties": {
             "key": {"type": "string"},
             "kind": {
                 "type": "string",
                 "enum": ["yes_no", "stack_count", "count_range", "size_order", "colour_order", "refresh"],
             },
-            "area": {"type": "string", "enum": ["folded", "hanging", "window", "focal"]},
+            "area": {"type": "string", "enum": ["folded", "hanging", "window", "focal", "storefront"]},
             "title": {"type": "string"},
             "params": {"type": "object"},
             "weight": {"type": "integer"},
             "photo_required": {"type": "boolean"},
+            "allow_na": {"type": "boolean"},
         },
     },
     "Checklist": {
@@ -158,6 +165,7 @@ SCHEMAS: dict[str, Any] = {
             "photo_required": {"type": "boolean"},
             "answer": {"type": ["object", "null"]},
             "passed": {"type": "boolean"},
+            "not_applicable": {"type": "boolean"},
             "credit": {"type": "number", "minimum": 0, "maximum": 1},
             "reason": NULLABLE_STRING,
             "problems": {"type": "array", "items": {"type": "string"}},

@@ -63,6 +63,7 @@ def checklist_json(shop: Shop, status: ChecklistStatus, versions: list[Any], lan
                 "params": version.params,
                 "weight": version.weight,
                 "photo_required": version.photo_required,
+                "allow_na": version.allow_na,
             }
             for version in versions
         ],
@@ -105,6 +106,7 @@ def submission_json(submission: Submission, language: str) -> dict[str, Any]:
                 "photo_required": item.photo_required,
                 "answer": item.answer,
                 "passed": item.passed,
+                "not_applicable": item.not_applicable,
                 "credit": item.credit,
                 "reason": "\n".join(problems) if problems else None,
                 "problems": problems,

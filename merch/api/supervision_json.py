@@ -90,7 +90,7 @@ def item_supervision_fields(item: ItemResult, submission: Submission) -> dict[st
     return {
         "override": override_json(item.latest_override, submission),
         "final_passed": item.final_passed,
-        "final_credit": float(item.final_credit),
+        "final_credit": None if item.final_credit is None else float(item.final_credit),
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +16,7 @@ from merch.clock import utcnow
 from merch.database import reading, writing
 from merch.extensions import db
 from merch.messages.localized import refusal
+from merch.models import User
 from merch.services.accounts import find_user, password_matches
 from merch.services.sessions import end_sign_in, sign_out_everywhere, start_sign_in
 from merch.services.throttle import ThrottlePolicy, clear_failures, failure_store, record_failure, retry_after
@@ -53,6 +54,19 @@ def sign_in_lifetime(remember: bool) -> timedelta:
     return timedelta(hours=current_app.config["SIGN_IN_SESSION_HOURS"])
 
 
+def sign_in(user: User, *, remember: bool, now: datetime) -> None:
+    """Start a server-side sign-in for ``user`` in a fresh session (a new CSRF token too).
+
+    Used by the sign-in page and by switching assistant on a shared shop phone.
+    """
+    with writing():
+        start_sign_in(user, now, sign_in_lifetime(remember), remember=remember)
+    # A new session: nothing from before sign-in carries over, the CSRF token included.
+    _new_session()
+    with reading():
+        login_user(user, remember=remember, duration=sign_in_lifetime(remember))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """The sign-in page."""
@@ -82,12 +96,8 @@ def login() -> Any:
             remember = bool(form.remember.data)
             with writing():
                 clear_failures(store, user.username)
-                start_sign_in(user, now, sign_in_lifetime(remember), remember=remember)
             target = safe_next(form.next.data) or url_for("staff.home")
-            # A new session: nothing from before sign-in carries over, the CSRF token included.
-            _new_session()
-            with reading():
-                login_user(user, remember=remember, duration=sign_in_lifetime(remember))
+            sign_in(user, remember=remember, now=now)
             return redirect(target)
     return render_template("auth/login.html", form=form, language_form=LanguageForm()), status
 

@@ -94,6 +94,10 @@ def _problem_sentence(code: str, p: dict[str, Any], gettext: Gettext, ngettext: 
         return gettext(
             "colour %(index)s (%(colour)s) is darker than colour %(other_index)s (%(other_colour)s)"
         ) % _colours(p)
+    if code == "colour_warm_after_cold":
+        return gettext(
+            "colour %(index)s (%(colour)s, warm) after colour %(other_index)s (%(other_colour)s, cold)"
+        ) % _colours(p)
     if code == "window_not_changed":
         return _window_not_changed(p, gettext, ngettext)
     if code == "window_never_changed":
@@ -101,10 +105,26 @@ def _problem_sentence(code: str, p: dict[str, Any], gettext: Gettext, ngettext: 
     return None
 
 
+def _in_group(sentence: str, p: dict[str, Any], gettext: Gettext) -> str:
+    """A problem of one stack or rail of a ``groups`` answer, named first: "stack 2: …"."""
+    if "group" not in p:
+        return sentence
+    values = {"group": p["group"], "problem": sentence}
+    unit = p.get("unit")
+    if unit == "stack":
+        return gettext("stack %(group)s: %(problem)s") % values
+    if unit == "rail":
+        return gettext("rail %(group)s: %(problem)s") % values
+    return gettext("group %(group)s: %(problem)s") % values
+
+
 def render_problem(problem: Problem, gettext: Gettext, ngettext: Ngettext) -> str:
     """One problem as one line with its numbers; the bare code when it cannot be rendered."""
     try:
-        sentence = _problem_sentence(problem.code, dict(problem.params), gettext, ngettext)
+        params = dict(problem.params)
+        sentence = _problem_sentence(problem.code, params, gettext, ngettext)
+        if sentence is not None:
+            sentence = _in_group(sentence, params, gettext)
     except (KeyError, TypeError, ValueError):
         sentence = None
     # A code from a newer version, or a damaged stored row, still shows something readable.
@@ -132,6 +152,12 @@ def _list_length_invalid(p: dict[str, Any], at_least: bool, ngettext: Ngettext) 
             ngettext("list at least %(n)s colour", "list at least %(n)s colours", n)
             if at_least
             else ngettext("list at most %(n)s colour", "list at most %(n)s colours", n)
+        )
+    elif name == "groups":
+        text = (
+            ngettext("send at least %(n)s stack or rail", "send at least %(n)s stacks or rails", n)
+            if at_least
+            else ngettext("send at most %(n)s stack or rail", "send at most %(n)s stacks or rails", n)
         )
     elif name == "stacks":
         text = (
@@ -165,7 +191,14 @@ def _invalid_sentence(code: str, p: dict[str, Any], gettext: Gettext, ngettext: 
     if code == "bad_colour":
         return gettext("colour %(index)s must look like #RRGGBB") % {"index": p["index"]}
     if code in ("too_few", "too_many"):
-        return _list_length_invalid(p, code == "too_few", ngettext)
+        sentence = _list_length_invalid(p, code == "too_few", ngettext)
+        if "group" in p:
+            return gettext("group %(group)s: %(problem)s") % {"group": p["group"], "problem": sentence}
+        return sentence
+    if code == "na_not_allowed":
+        return gettext("this rule cannot be answered N/A")
+    if code == "both_forms":
+        return gettext("send one list or groups, not both")
     return None
 
 

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from merch.messages.reasons import render_invalid
+from merch.messages.rule_errors import render_rule_error
 from merch.messages.supervision import REASONS as SUPERVISION_REASONS
 from merch.messages.supervision import supervision_message
 from merch.scoring import InvalidAnswer
+from merch.scoring.params import InvalidRule
 
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
@@ -36,6 +38,8 @@ def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettex
         return supervision_message(params["reason"], params, gettext)
     if code == "invalid_answer" and isinstance(params.get("problem"), InvalidAnswer):
         return render_invalid(params["problem"], gettext, ngettext)
+    if code == "invalid_answer" and isinstance(params.get("rule_error"), InvalidRule):
+        return render_rule_error(params["rule_error"], gettext, ngettext)
     if code == "unknown_item":
         return gettext("“%(key)s” is not on this checklist.") % {"key": params.get("key", "")}
     if code == "payload_too_large":

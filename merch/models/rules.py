@@ -10,9 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from merch.extensions import db
+from merch.models.org import User
 from merch.models.types import UTCDateTime
 
 
@@ -44,11 +46,16 @@ class RuleVersion(db.Model):  # type: ignore[name-defined]
     weight: Mapped[int]
     photo_required: Mapped[bool]
     shifts: Mapped[list[str]] = mapped_column(JSON)
+    # Whether staff may answer N/A (``{"na": true}``): the item then leaves the score's sum.
+    allow_na: Mapped[bool] = mapped_column(default=False, server_default=sql_false())
     # {"en": ..., "zh-Hant": ..., "zh-Hans": ...}: titles are data, so admins can word new rules.
     titles: Mapped[dict[str, str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Who made this version: None for the guide's own (installed by init-db or a migration).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     rule: Mapped[Rule] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
 
     def title(self, language: str) -> str:
         """The title in ``language``, falling back to Traditional Chinese then English."""

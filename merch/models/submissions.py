@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from merch.checklists import ShopHours, window_opens_at
@@ -114,6 +114,8 @@ class ItemResult(db.Model):  # type: ignore[name-defined]
     marks_change: Mapped[bool] = mapped_column(default=False)
     # The latest supervisor override (None: untouched); its history is in ``overrides``.
     override_passed: Mapped[bool | None] = mapped_column()
+    # Answered N/A on a rule that allows it: shown as N/A, and its weight leaves the score.
+    not_applicable: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     submission: Mapped[Submission] = relationship(back_populates="items")
     rule_version: Mapped[RuleVersion] = relationship()
@@ -125,15 +127,21 @@ class ItemResult(db.Model):  # type: ignore[name-defined]
         return Fraction(self.credit_numerator, self.credit_denominator)
 
     @property
+    def score_credit(self) -> Fraction | None:
+        """The credit the score counts: None for an N/A item, which leaves the sum."""
+        return None if self.not_applicable else self.exact_credit
+
+    @property
     def final_passed(self) -> bool:
         """The result after review: the latest override, else the automatic one."""
         return self.passed if self.override_passed is None else self.override_passed
 
     @property
-    def final_credit(self) -> Fraction:
-        """The credit after review: an override counts 1 or 0."""
+    def final_credit(self) -> Fraction | None:
+        """The credit the score counts after review: an override counts 1 or 0, even on an
+        item answered N/A (the supervisor saw the display); otherwise as scored."""
         if self.override_passed is None:
-            return self.exact_credit
+            return self.score_credit
         return Fraction(1 if self.override_passed else 0)
 
     @property

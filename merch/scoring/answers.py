@@ -18,7 +18,9 @@ THICKNESSES = ("thin", "thick")
 MIN_COUNT = 0
 MAX_COUNT = 200
 # (fewest, most) entries of each list answer.
-LIST_BOUNDS = {"stacks": (1, 50), "counts": (1, 100), "sizes": (2, 30), "colours": (2, 30)}
+LIST_BOUNDS = {"stacks": (1, 50), "counts": (1, 100), "sizes": (2, 30), "colours": (2, 30), "groups": (1, 50)}
+# Each group (one stack or rail) of a ``groups`` answer: 1–30 sizes or colours.
+GROUP_BOUNDS = (1, 30)
 # A bad colour is quoted back; a long string would only bury the message.
 _QUOTED_MAX = 20
 
@@ -41,15 +43,31 @@ def _boolean(answer: dict[str, Any], name: str) -> bool:
 def _list(answer: dict[str, Any], name: str) -> list[Any]:
     if name not in answer:
         raise InvalidAnswer("missing_field", name, name=name)
-    value = answer[name]
+    return _bounded(answer[name], name, name, LIST_BOUNDS[name])
+
+
+def _bounded(value: Any, field: str, name: str, bounds: tuple[int, int], **params: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise InvalidAnswer("wrong_type", name, expected="list", name=name)
-    fewest, most = LIST_BOUNDS[name]
+        raise InvalidAnswer("wrong_type", field, expected="list", name=name, **params)
+    fewest, most = bounds
     if len(value) < fewest:
-        raise InvalidAnswer("too_few", name, name=name, minimum=fewest)
+        raise InvalidAnswer("too_few", field, name=name, minimum=fewest, **params)
     if len(value) > most:
-        raise InvalidAnswer("too_many", name, name=name, maximum=most)
+        raise InvalidAnswer("too_many", field, name=name, maximum=most, **params)
     return value
+
+
+def _groups(answer: dict[str, Any], name: str) -> list[list[Any]] | None:
+    """The ``groups`` form (one list per stack or rail) when sent; None for the one-list form."""
+    if "groups" not in answer:
+        return None
+    if name in answer:
+        # Two answers to one question: which one the shop meant cannot be guessed.
+        raise InvalidAnswer("both_forms", "groups", name=name)
+    groups = _list(answer, "groups")
+    return [
+        _bounded(group, f"groups[{index}]", name, GROUP_BOUNDS, group=index + 1) for index, group in enumerate(groups)
+    ]
 
 
 def _count(value: Any, field: str, *, index: int, name: str) -> int:
@@ -93,29 +111,50 @@ def validate_count_range(answer: dict[str, Any]) -> dict[str, Any]:
     return {"counts": [_count(value, f"counts[{i}]", index=i + 1, name="style") for i, value in enumerate(counts)]}
 
 
-def validate_size_order(answer: dict[str, Any]) -> dict[str, Any]:
-    """``{"sizes": [str, …]}``, 2–30 sizes of one known system; numbers are read as strings."""
+def _sizes(values: list[Any], field: str) -> list[str]:
     sizes = []
-    for index, value in enumerate(_list(answer, "sizes")):
+    for index, value in enumerate(values):
         # Phones send 38 for a numeric size; it is the size "38", kept as text as entered.
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise InvalidAnswer("wrong_type", f"sizes[{index}]", expected="size", index=index + 1)
+            raise InvalidAnswer("wrong_type", f"{field}[{index}]", expected="size", index=index + 1)
         sizes.append(str(value).strip())
-    check_sequence(sizes)
-    return {"sizes": sizes}
+    # One system per stack or rail: a table may hold jeans (30, 32) beside tees (S, M).
+    check_sequence(sizes, field)
+    return sizes
 
 
-def validate_colour_order(answer: dict[str, Any]) -> dict[str, Any]:
-    """``{"colours": ["#RRGGBB", …]}``, 2–30 colours, returned in upper case."""
+def validate_size_order(answer: dict[str, Any]) -> dict[str, Any]:
+    """``{"sizes": [str, …]}``, 2–30 sizes of one known system; numbers are read as strings.
+
+    Or ``{"groups": [[str, …], …]}``: 1–50 stacks or rails of 1–30 sizes, one system each.
+    """
+    groups = _groups(answer, "sizes")
+    if groups is not None:
+        return {"groups": [_sizes(group, f"groups[{index}]") for index, group in enumerate(groups)]}
+    return {"sizes": _sizes(_list(answer, "sizes"), "sizes")}
+
+
+def _colours(values: list[Any], field: str) -> list[str]:
     colours = []
-    for index, value in enumerate(_list(answer, "colours")):
+    for index, value in enumerate(values):
         text = value.strip() if isinstance(value, str) else None
         if text is None or not HEX_COLOUR.fullmatch(text):
             quoted = (value if isinstance(value, str) else str(value))[:_QUOTED_MAX]
-            raise InvalidAnswer("bad_colour", f"colours[{index}]", index=index + 1, colour=quoted)
+            raise InvalidAnswer("bad_colour", f"{field}[{index}]", index=index + 1, colour=quoted)
         # One spelling per colour, so stored answers and messages compare and read alike.
         colours.append(text.upper())
-    return {"colours": colours}
+    return colours
+
+
+def validate_colour_order(answer: dict[str, Any]) -> dict[str, Any]:
+    """``{"colours": ["#RRGGBB", …]}``, 2–30 colours, returned in upper case.
+
+    Or ``{"groups": [[…], …]}``: 1–50 rails or stacks of 1–30 colours each.
+    """
+    groups = _groups(answer, "colours")
+    if groups is not None:
+        return {"groups": [_colours(group, f"groups[{index}]") for index, group in enumerate(groups)]}
+    return {"colours": _colours(_list(answer, "colours"), "colours")}
 
 
 VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -128,11 +167,31 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def validate(kind: str, answer: Any) -> dict[str, Any] | None:
-    """The answer in normal form, or None for no answer (JSON null); InvalidAnswer otherwise."""
+NOT_APPLICABLE = {"na": True}
+
+
+def is_not_applicable(answer: dict[str, Any] | None) -> bool:
+    """Whether a validated answer is N/A."""
+    return answer == NOT_APPLICABLE
+
+
+def validate(kind: str, answer: Any, allow_na: bool = False) -> dict[str, Any] | None:
+    """The answer in normal form, or None for no answer (JSON null); InvalidAnswer otherwise.
+
+    ``{"na": true}`` is N/A, accepted only where the rule allows it; ``"na": false`` is
+    the same as leaving it out.
+    """
     if kind not in VALIDATORS:
         # A rule of a kind this code does not know is a programming error, not bad input.
         raise ValueError(f"unknown rule kind {kind!r}")
     if answer is None:
         return None
-    return VALIDATORS[kind](_object(answer, ""))
+    answer = _object(answer, "")
+    if "na" in answer:
+        na = _boolean(answer, "na")
+        if na:
+            if not allow_na:
+                raise InvalidAnswer("na_not_allowed", "na")
+            return dict(NOT_APPLICABLE)
+        answer = {name: value for name, value in answer.items() if name != "na"}
+    return VALIDATORS[kind](answer)

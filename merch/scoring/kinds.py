@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from merch.scoring.answers import validate
+from merch.scoring.answers import is_not_applicable, validate
 from merch.scoring.outcome import ItemOutcome, ScoringContext
 from merch.scoring.problems import Problem
 from merch.scoring.rules import SCORERS
@@ -20,13 +20,14 @@ KINDS = ("yes_no", "stack_count", "count_range", "size_order", "colour_order", "
 __all__ = ["KINDS", "ItemOutcome", "ScoringContext", "score_item", "submission_score", "validate_answer"]
 
 
-def validate_answer(kind: str, answer: Any) -> dict[str, Any] | None:
+def validate_answer(kind: str, answer: Any, allow_na: bool = False) -> dict[str, Any] | None:
     """An answer of ``kind`` in normal form; None for no answer (None / JSON null).
 
-    Raises InvalidAnswer (code, zero-based field, params) when the answer breaks the shape or
-    bounds of display-rules.md, and ValueError for a kind that does not exist.
+    ``{"na": true}`` is accepted only with ``allow_na``. Raises InvalidAnswer (code,
+    zero-based field, params) when the answer breaks the shape or bounds of
+    display-rules.md, and ValueError for a kind that does not exist.
     """
-    return validate(kind, answer)
+    return validate(kind, answer, allow_na)
 
 
 def score_item(
@@ -41,10 +42,14 @@ def score_item(
     """Credit and problems of one item: a validated answer under one rule version's params.
 
     No answer, or no photo when one is required, scores 0 with "not_answered" and/or
-    "photo_required" (in that order); otherwise the kind's own rule decides.
+    "photo_required" (in that order); otherwise the kind's own rule decides. An N/A answer
+    (validated, so the rule allows it) is not scored: it needs no photo of its own and
+    leaves the submission's score.
     """
     if kind not in SCORERS:
         raise ValueError(f"unknown rule kind {kind!r}")
+    if is_not_applicable(answer):
+        return ItemOutcome(Fraction(1), (), not_applicable=True)
     missing: list[Problem] = []
     if answer is None:
         missing.append(Problem("not_answered", {}))

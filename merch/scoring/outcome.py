@@ -14,19 +14,30 @@ class ScoringContext:
     """What scoring needs beyond the answer: the business date and the shop's window history.
 
     ``last_window_change`` is the latest earlier business date on which the shop changed its
-    window; the caller looks it up, so scoring stays free of the database.
+    window; the caller looks it up, so scoring stays free of the database. ``area`` is the
+    rule's display area, which names the groups in reasons (folded: stacks, hanging: rails).
     """
 
     business_date: date
     last_window_change: date | None = None
+    area: str = ""
 
 
 @dataclass(frozen=True)
 class ItemOutcome:
-    """An item's exact credit (0…1) and every problem that cost it credit."""
+    """An item's exact credit (0…1) and every problem that cost it credit.
+
+    ``not_applicable``: answered N/A on a rule that allows it; the item leaves the score.
+    """
 
     credit: Fraction
     problems: tuple[Problem, ...]
+    not_applicable: bool = False
+
+    @property
+    def score_credit(self) -> Fraction | None:
+        """The credit the submission's score counts: None for N/A (its weight leaves the sum)."""
+        return None if self.not_applicable else self.credit
 
     @property
     def passed(self) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from merch.scoring.colours import lightness
+from merch.scoring.colours import COLD, WARM, lightness, temperature
 from merch.scoring.outcome import ItemOutcome, ScoringContext
 from merch.scoring.problems import Problem
 from merch.scoring.sizes import FREE, check_sequence
@@ -74,32 +74,60 @@ def score_count_range(params: dict[str, Any], answer: dict[str, Any], context: S
     return _share(problems, len(answer["counts"]))
 
 
+# What one group of a ``groups`` answer is called in reasons, by the rule's area.
+GROUP_UNITS = {"folded": "stack", "hanging": "rail"}
+GENERIC_UNIT = "group"
+
+
+def _groups_of(answer: dict[str, Any], name: str) -> tuple[list[list[str]], bool]:
+    """The answer's groups, and whether it was sent as groups (reasons then name them)."""
+    if "groups" in answer:
+        return answer["groups"], True
+    return [answer[name]], False
+
+
+def _per_group(
+    groups: list[list[str]], grouped: bool, context: ScoringContext, check: Callable[[list[str]], list[Problem]]
+) -> ItemOutcome:
+    """Credit = groups in order ÷ groups; each problem of a group names it when groups were sent."""
+    unit = GROUP_UNITS.get(context.area, GENERIC_UNIT)
+    problems: list[Problem] = []
+    in_order = 0
+    for number, group in enumerate(groups, start=1):
+        found = check(group)
+        if not found:
+            in_order += 1
+        for problem in found:
+            params = {**problem.params, "group": number, "unit": unit} if grouped else problem.params
+            problems.append(Problem(problem.code, params))
+    return ItemOutcome(Fraction(in_order, len(groups)), tuple(problems))
+
+
 def score_size_order(params: dict[str, Any], answer: dict[str, Any], context: ScoringContext) -> ItemOutcome:
-    """All or nothing: one problem per neighbouring pair in the wrong order; equal sizes are fine."""
-    descending = _direction(params, ("ascending", "descending")) == "descending"
-    sizes = answer["sizes"]
-    keys = check_sequence(sizes)
-    if keys[0].system == FREE:
-        # Free size has no order to break (and the answer holds one system only).
-        return _all_or_nothing([])
-    code = "size_order_descending" if descending else "size_order_ascending"
-    problems = []
-    for index in range(len(keys) - 1):
-        before, after = keys[index].order, keys[index + 1].order
-        if (after > before) if descending else (after < before):
-            problems.append(Problem(code, {"index": index + 1, "first": sizes[index], "second": sizes[index + 1]}))
-    return _all_or_nothing(problems)
+    """Per stack or rail: one problem per neighbouring pair in the wrong order; equal sizes are fine.
 
-
-def score_colour_order(params: dict[str, Any], answer: dict[str, Any], context: ScoringContext) -> ItemOutcome:
-    """All or nothing: a colour fails when it breaks the order against any earlier colour.
-
-    light_to_dark: lighter (CIE L*) than an earlier colour by more than ``tolerance``;
-    dark_to_light: darker. A difference exactly at the tolerance passes.
+    Credit is the share of groups in order (a one-list answer is one group: all or nothing).
     """
-    light_to_dark = _direction(params, ("light_to_dark", "dark_to_light")) == "light_to_dark"
-    tolerance = float(params.get("tolerance", GUIDE_COLOUR_TOLERANCE))
-    colours = answer["colours"]
+    descending = _direction(params, ("ascending", "descending")) == "descending"
+    code = "size_order_descending" if descending else "size_order_ascending"
+
+    def check(sizes: list[str]) -> list[Problem]:
+        keys = check_sequence(sizes)
+        if keys[0].system == FREE:
+            # Free size has no order to break (and the group holds one system only).
+            return []
+        problems = []
+        for index in range(len(keys) - 1):
+            before, after = keys[index].order, keys[index + 1].order
+            if (after > before) if descending else (after < before):
+                problems.append(Problem(code, {"index": index + 1, "first": sizes[index], "second": sizes[index + 1]}))
+        return problems
+
+    groups, grouped = _groups_of(answer, "sizes")
+    return _per_group(groups, grouped, context, check)
+
+
+def _lightness_problems(colours: list[str], light_to_dark: bool, tolerance: float) -> list[Problem]:
     values = [lightness(colour) for colour in colours]
     problems = []
     for index in range(1, len(colours)):
@@ -121,7 +149,52 @@ def score_colour_order(params: dict[str, Any], answer: dict[str, Any], context: 
                     },
                 )
             )
-    return _all_or_nothing(problems)
+    return problems
+
+
+def _warmth_problems(colours: list[str]) -> list[Problem]:
+    """A warm colour after a cold one, naming the first cold colour before it (neutral ones are skipped)."""
+    first_cold: int | None = None
+    problems = []
+    for index, colour in enumerate(colours):
+        warmth = temperature(colour)
+        if warmth == COLD and first_cold is None:
+            first_cold = index
+        elif warmth == WARM and first_cold is not None:
+            problems.append(
+                Problem(
+                    "colour_warm_after_cold",
+                    {
+                        "index": index + 1,
+                        "colour": colour,
+                        "other_index": first_cold + 1,
+                        "other_colour": colours[first_cold],
+                    },
+                )
+            )
+    return problems
+
+
+def score_colour_order(params: dict[str, Any], answer: dict[str, Any], context: ScoringContext) -> ItemOutcome:
+    """Per rail or stack: a colour fails when it breaks the order against any earlier colour.
+
+    light_to_dark: lighter (CIE L*) than an earlier colour by more than ``tolerance``;
+    dark_to_light: darker. A difference exactly at the tolerance passes. With
+    ``warm_to_cold``, a warm colour after a cold one fails too (CIE LCh, display-rules.md).
+    Credit is the share of groups in order.
+    """
+    light_to_dark = _direction(params, ("light_to_dark", "dark_to_light")) == "light_to_dark"
+    tolerance = float(params.get("tolerance", GUIDE_COLOUR_TOLERANCE))
+    warm_to_cold = params.get("warm_to_cold", False) is True
+
+    def check(colours: list[str]) -> list[Problem]:
+        problems = _lightness_problems(colours, light_to_dark, tolerance)
+        if warm_to_cold:
+            problems += _warmth_problems(colours)
+        return problems
+
+    groups, grouped = _groups_of(answer, "colours")
+    return _per_group(groups, grouped, context, check)
 
 
 def score_refresh(params: dict[str, Any], answer: dict[str, Any], context: ScoringContext) -> ItemOutcome:

@@ -87,25 +87,26 @@ def shown(size: str) -> str:
     return size if len(size) <= _SHOWN_MAX else size[: _SHOWN_MAX - 1] + "…"
 
 
-def check_sequence(sizes: list[str]) -> list[SizeKey]:
+def check_sequence(sizes: list[str], field: str = "sizes") -> list[SizeKey]:
     """Parse a display's sizes, all in one system.
 
     Raises InvalidAnswer at the first size in the list that is at fault: ``unknown_size``
     (params size, index) or ``mixed_size_systems`` (params size, other = the first size,
-    index) when its system differs from the first size's. ``field`` is ``sizes[i]``,
-    zero-based; ``index`` is one-based, for messages.
+    index) when its system differs from the first size's. The error's field is
+    ``<field>[i]`` (``sizes[i]``, or ``groups[g][i]`` for a group), zero-based; ``index``
+    is one-based, for messages.
     """
     keys: list[SizeKey] = []
     for index, size in enumerate(sizes):
         try:
             key = parse_size(size)
         except UnknownSize:
-            raise InvalidAnswer("unknown_size", f"sizes[{index}]", size=shown(size), index=index + 1) from None
+            raise InvalidAnswer("unknown_size", f"{field}[{index}]", size=shown(size), index=index + 1) from None
         # Comparing across systems (M against 38) has no answer, so it is refused, not guessed.
         if keys and key.system != keys[0].system:
             raise InvalidAnswer(
                 "mixed_size_systems",
-                f"sizes[{index}]",
+                f"{field}[{index}]",
                 size=shown(size),
                 other=shown(sizes[0]),
                 index=index + 1,

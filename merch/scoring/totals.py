@@ -23,14 +23,17 @@ def _round_half_up_to_tenths(value: Fraction) -> Decimal:
     return Decimal(-tenths if value < 0 else tenths).scaleb(-1)
 
 
-def submission_score(items: Iterable[tuple[int | float, Fraction]]) -> Decimal | None:
+def submission_score(items: Iterable[tuple[int | float, Fraction | None]]) -> Decimal | None:
     """100 × Σ(weight × credit) ÷ Σ weight, from exact credits, rounded half up to one decimal.
 
-    None when the weights add up to 0 (nothing to score).
+    An item whose credit is None was answered N/A: its weight leaves the sum. None when
+    the weights add up to 0 (nothing to score).
     """
     weighted = Fraction(0)
     total = Fraction(0)
     for weight, credit in items:
+        if credit is None:
+            continue
         exact_weight = _exact(weight)
         weighted += exact_weight * _exact(credit)
         total += exact_weight

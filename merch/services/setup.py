@@ -32,6 +32,7 @@ def install_guide_rules(now: datetime) -> int:
                 photo_required=seed.photo_required,
                 shifts=list(seed.shifts),
                 titles=dict(seed.titles),
+                allow_na=seed.allow_na,
                 created_at=now,
             )
         )

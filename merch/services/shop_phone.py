@@ -11,11 +11,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from merch.extensions import db
 from merch.models import Role, User
-from merch.services.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
+from merch.services.throttle import FailureStore, ThrottlePolicy, clear_failures, record_failure, retry_after
 
 PIN_PATTERN = re.compile(r"^\d{4,6}$")
 # Ten thousand four-digit PINs: five wrong tries per assistant per 15 minutes, then wait.
-PIN_POLICY = ThrottlePolicy(window=timedelta(minutes=15), per_username=5, per_address=50)
+PIN_POLICY = ThrottlePolicy(window=timedelta(minutes=15), per_account_and_address=5, per_account=5, per_address=50)
 
 
 def _throttle_name(user: User) -> str:
@@ -58,16 +58,18 @@ class SwitchOutcome:
     retry_after: int | None = None
 
 
-def switch_to(current: User, username: str, pin: str, now: datetime, address: str) -> SwitchOutcome:
+def switch_to(
+    current: User, username: str, pin: str, now: datetime, address: str, store: FailureStore
+) -> SwitchOutcome:
     """The colleague to sign in as, if the PIN is theirs; an unknown name fails like a wrong PIN."""
     target = next((user for user in colleagues(current) if user.username == username), None)
     if target is None:
         return SwitchOutcome(None)
-    wait = retry_after(_throttle_name(target), address, now, PIN_POLICY)
+    wait = retry_after(store, _throttle_name(target), address, now, PIN_POLICY)
     if wait is not None:
         return SwitchOutcome(None, wait)
     if target.pin_hash is None or not valid_pin(pin) or not check_password_hash(target.pin_hash, pin):
-        record_failure(_throttle_name(target), address, now, PIN_POLICY)
+        record_failure(store, _throttle_name(target), address, now, PIN_POLICY)
         return SwitchOutcome(None)
-    clear_failures(_throttle_name(target))
+    clear_failures(store, _throttle_name(target))
     return SwitchOutcome(target)

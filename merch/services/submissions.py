@@ -222,7 +222,11 @@ def _build_submission(
         for position, version in enumerate(versions)
     ]
     submission.score = submission_score(
-        (item["weight"], Fraction(item["credit_numerator"], item["credit_denominator"])) for item in items
+        (
+            item["weight"],
+            None if item["not_applicable"] else Fraction(item["credit_numerator"], item["credit_denominator"]),
+        )
+        for item in items
     )
     submission.original_score = submission.score
     db.session.add(submission)
@@ -338,7 +342,7 @@ def _validated_answers(answers: dict[str, Any], versions: list[RuleVersion]) -> 
     for version in versions:
         key = version.rule.key
         try:
-            validated[key] = validate_answer(version.rule.kind, answers.get(key))
+            validated[key] = validate_answer(version.rule.kind, answers.get(key), version.allow_na)
         except InvalidAnswer as error:
             path = f"answers.{key}.{error.field}" if error.field else f"answers.{key}"
             raise SubmissionRefused(422, "invalid_answer", path, key=key, problem=error) from None
@@ -423,7 +427,7 @@ def _scored_item(
         answer,
         photo_required=version.photo_required,
         has_photo=has_photo,
-        context=ScoringContext(business_date=day, last_window_change=last_change),
+        context=ScoringContext(business_date=day, last_window_change=last_change, area=rule.area),
     )
     return {
         "rule_version_id": version.id,
@@ -439,6 +443,7 @@ def _scored_item(
         "credit_numerator": outcome.credit.numerator,
         "credit_denominator": outcome.credit.denominator,
         "passed": outcome.passed,
+        "not_applicable": outcome.not_applicable,
         "problems": [problem.to_json() for problem in outcome.problems],
         "marks_change": bool(rule.kind == "refresh" and answer and answer.get("changed_today") and has_photo),
     }

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from merch.auth.routes import safe_next
+from merch.auth.routes import safe_next, sign_in
 from merch.clock import utcnow
+from merch.database import writing
 from merch.extensions import db
 from merch.messages.localized import refusal
+from merch.services.sessions import end_sign_in
 from merch.services.shop_phone import colleagues, set_pin, switch_to, valid_pin
+from merch.services.throttle import failure_store
 from merch.staff import bp
 from merch.staff.routes import _staff_shop
 
@@ -42,18 +45,22 @@ def switch() -> Any:
         form.next.data = request.args.get("next", "")
     elif form.validate_on_submit():
         chosen = form.username.data
+        now = utcnow()
         outcome = switch_to(
             current_user._get_current_object(),
             form.username.data or "",
             form.pin.data or "",
-            utcnow(),
+            now,
             request.remote_addr or "unknown",
+            failure_store(current_app.config),
         )
         db.session.commit()
         if outcome.user is not None:
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            session.pop("language", None)
-            login_user(outcome.user, remember=remembered)
+            # The previous assistant's sign-in ends here; their draft stays on the phone.
+            with writing():
+                end_sign_in(current_user.get_id(), now)
+            sign_in(outcome.user, remember=remembered, now=now)
             return redirect(safe_next(form.next.data) or url_for("staff.home"))
         status = 429 if outcome.retry_after else 422
         error = refusal("too_many_requests") if outcome.retry_after else _("Wrong PIN.")

@@ -12,7 +12,7 @@ def test_opening_checklist_lists_every_rule_in_guide_order(client, staff_headers
 
     assert response.status_code == 200
     body = response.get_json()
-    assert [item["key"] for item in body["items"]] == [rule.key for rule in GUIDE_RULES]
+    assert [item["key"] for item in body["items"]] == [rule.key for rule in GUIDE_RULES if "opening" in rule.shifts]
     assert body["store"] == "ZZ001"
     assert body["name"] == "郑州二七店"
     assert body["business_date"] == "2026-11-24"
@@ -22,11 +22,14 @@ def test_opening_checklist_lists_every_rule_in_guide_order(client, staff_headers
     stack = body["items"][0]
     assert stack["params"] == {"thin": [4, 6], "thick": [3, 4]}
     assert stack["weight"] == 2 and stack["photo_required"] is True
-    focal = body["items"][-1]
-    assert focal["key"] == "focal_point" and focal["photo_required"] is False
+    items = {item["key"]: item for item in body["items"]}
+    assert items["focal_point"]["photo_required"] is False
+    assert items["featured_style"]["photo_required"] is False and items["featured_style"]["allow_na"] is True
+    assert items["folded_mannequin"]["allow_na"] is True and stack["allow_na"] is False
+    assert "storefront" not in items and "pop_layout" not in items
 
 
-def test_closing_checklist_has_its_four_rules(client, staff_headers):
+def test_closing_checklist_has_its_five_rules(client, staff_headers):
     body = client.get("/api/v1/checklist?shift=closing", headers=staff_headers).get_json()
 
     assert [item["key"] for item in body["items"]] == [
@@ -34,6 +37,7 @@ def test_closing_checklist_has_its_four_rules(client, staff_headers):
         "hang_count",
         "hanging_tidy",
         "window_clean",
+        "window_promo",
     ]
     assert body["due_at"] == "2026-11-24T22:30:00+08:00"
 

@@ -50,7 +50,7 @@ def test_checklist_meeting_every_rule_scores_100(client, staff_headers):
     assert body["due_at"] == "2026-11-24T11:00:00+08:00"
     assert body["received_at"] == "2026-11-24T10:30:00+08:00"
     assert all(item["passed"] and item["reason"] is None and item["problems"] == [] for item in body["items"])
-    assert [item["rule_version"] for item in body["items"]] == [1] * 14
+    assert [item["rule_version"] for item in body["items"]] == [1] * 16
     assert set(body["photos"]) == {"folded", "hanging", "window"}
 
 
@@ -69,8 +69,8 @@ def test_seven_thin_pieces_lower_the_score_and_the_reason_names_the_numbers(clie
     assert stack["credit"] == 0.5
     assert stack["reason"] == "stack 1: 7 thin pieces, 4–6 allowed"
     assert stack["problems"] == ["stack 1: 7 thin pieces, 4–6 allowed"]
-    # weight 2 at half credit out of a total weight of 18: 100 × 17 / 18
-    assert body["score"] == 94.4
+    # weight 2 at half credit out of a total weight of 20: 100 × 19 / 20
+    assert body["score"] == 95.0
 
 
 def test_reason_follows_the_shops_language_without_a_header(client, staff_headers):

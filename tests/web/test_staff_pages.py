@@ -32,8 +32,10 @@ def checklist_form_data(html: str, **overrides):
         "hanging_tidy": "yes",
         "window_refresh": "yes",
         "window_clean": "yes",
+        "window_promo": "yes",
         "window_seasonal": "yes",
         "focal_point": "yes",
+        "featured_style": "yes",
         "photo.folded": (io.BytesIO(factories.unique_jpeg()), "folded.jpg"),
         "photo.hanging": (io.BytesIO(factories.unique_jpeg()), "hanging.jpg"),
         "photo.window": (io.BytesIO(factories.unique_jpeg()), "window.jpg"),
@@ -93,7 +95,7 @@ def test_home_shows_todays_two_checklists_in_the_users_language(client, signed_i
 def test_checklist_page_has_a_card_per_rule_and_camera_inputs(client, signed_in_staff):
     html = client.get("/checklist/opening").get_data(as_text=True)
 
-    assert html.count('class="card rule') == 14
+    assert html.count('class="card rule') == 16
     assert html.count('capture="environment"') == 4
     assert 'accept="image/*,.heic,.heif"' in html
     assert 'data-kind="stack_count"' in html and 'data-add="thin"' in html
