@@ -45,6 +45,11 @@ class Submission(db.Model):  # type: ignore[name-defined]
         # everything (admins) by the second, each read in index order, never sorted whole.
         Index("ix_submissions_shop_received", "shop_id", "received_at", "id"),
         Index("ix_submissions_received", "received_at", "id"),
+        # Rankings read one period for every shop: this covers their GROUP BY, so the
+        # table itself is never visited (issue 8).
+        Index("ix_submissions_period", "business_date", "shop_id", "status", "shift", "late", "score"),
+        # A shop's or an area's history (trend, export, why-this-rank).
+        Index("ix_submissions_shop_date", "shop_id", "business_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -229,6 +229,10 @@ def seed_history(
         db.session.commit()
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         progress(f"{start + len(batch)}/{len(numbers)} shops")
+    if numbers:
+        # Fresh statistics, so the planner picks the period indexes for the new volume.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return SeedResult(len(numbers), *totals)
 
 
