@@ -150,10 +150,20 @@ def figures(
     now: datetime,
     totals: Totals,
     recent: Iterable[tuple[str, date]] = (),
+    due_by_time_count: int | None = None,
+    early_count: int | None = None,
 ) -> ShopFigures:
     """A shop's figures from its aggregate and the (shift, date) of its live submissions on
-    the recent dates (today and yesterday), which may be submitted before they are due."""
-    due = due_by_time(hours, period, now) + not_yet_due_but_submitted(hours, period, now, recent)
+    the recent dates (today and yesterday), which may be submitted before they are due.
+
+    ``due_by_time_count`` is ``due_by_time(hours, period, now)`` when the caller has it
+    already (shops with the same hours share it), and ``early_count`` likewise
+    ``not_yet_due_but_submitted(hours, period, now, recent)``."""
+    if due_by_time_count is None:
+        due_by_time_count = due_by_time(hours, period, now)
+    if early_count is None:
+        early_count = not_yet_due_but_submitted(hours, period, now, recent)
+    due = due_by_time_count + early_count
     return ShopFigures(
         store=store,
         due=due,

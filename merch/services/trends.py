@@ -15,7 +15,7 @@ from merch.extensions import db
 from merch.models import SENT_BACK, ItemResult, RuleVersion, Shop, Submission, User, current_versions_query
 from merch.rankings import SHIFTS, Period, average_score, checklist_is_due_by_time, due_by_time, last_days
 from merch.services.checklists import rule_title
-from merch.services.rankings import DEFAULT_TIMEZONE, ShopRow, scope_shops
+from merch.services.rankings import DEFAULT_TIMEZONE, ShopRow, live_checklists, scope_shops
 
 TENTH = Decimal("0.1")
 
@@ -89,8 +89,7 @@ def rule_failures(shop_ids: list[int], period: Period, language: str, limit: int
         .where(
             Submission.shop_id.in_(shop_ids),
             Submission.business_date.between(period.start, period.end),
-            Submission.status != SENT_BACK,
-            Submission.shift.in_(SHIFTS),
+            live_checklists(),
         )
         .group_by(ItemResult.key)
     ).all()
@@ -199,8 +198,7 @@ def area_trend(area_code: str, days: int, now: datetime, language: str) -> AreaT
             .where(
                 Submission.shop_id.in_(ids),
                 Submission.business_date.between(period.start, period.end),
-                Submission.status != SENT_BACK,
-                Submission.shift.in_(SHIFTS),
+                live_checklists(),
             )
             .group_by(Submission.business_date)
         ):
@@ -209,8 +207,7 @@ def area_trend(area_code: str, days: int, now: datetime, language: str) -> AreaT
             select(Submission.shop_id, Submission.shift, Submission.business_date).where(
                 Submission.shop_id.in_(ids),
                 Submission.business_date >= max(period.start, period.end - timedelta(days=1)),
-                Submission.status != SENT_BACK,
-                Submission.shift.in_(SHIFTS),
+                live_checklists(),
             )
         ):
             if not checklist_is_due_by_time(by_id[shop_id].hours, shift, day, now):
