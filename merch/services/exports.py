@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, case, cast, literal, select
+from sqlalchemy import String, case, cast, func, literal, select
 
 from merch.extensions import db
-from merch.models import Area, ItemResult, Shop, Submission, User
+from merch.models import Area, ItemOverride, ItemResult, Shop, Submission, User
 from merch.rankings import Period
 from merch.services.trends import rule_titles
 
@@ -62,14 +62,25 @@ def _number(value: Decimal | float | None) -> str:
 
 
 def _original_score_column() -> Any:
-    """Review keeps the score before an override (issue 7); until then it is the score."""
-    column = getattr(Submission, "original_score", None)
-    return column if column is not None else Submission.score
+    """The automatic score (issue 7 keeps it when an override changes ``score``)."""
+    return func.coalesce(Submission.original_score, Submission.score)
+
+
+def _final_passed_column() -> Any:
+    """The result after review: the latest override, else the automatic one."""
+    return func.coalesce(ItemResult.override_passed, ItemResult.passed)
 
 
 def _override_comment_column() -> Any:
-    column = getattr(ItemResult, "override_comment", None)
-    return column if column is not None else literal("")
+    """The latest override's comment, read only for items that have one."""
+    latest = (
+        select(ItemOverride.comment)
+        .where(ItemOverride.item_result_id == ItemResult.id)
+        .order_by(ItemOverride.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return case((ItemResult.override_passed.is_not(None), latest), else_=literal(""))
 
 
 _SHIFT_ORDER = case({"opening": 0, "closing": 1}, value=Submission.shift, else_=2)
@@ -114,7 +125,8 @@ def export_items(shop_ids: list[int] | None, period: Period) -> dict[int, list[A
         select(
             ItemResult.submission_id,
             ItemResult.key,
-            ItemResult.passed,
+            _final_passed_column(),
+            ItemResult.override_passed,
             ItemResult.credit_numerator,
             ItemResult.credit_denominator,
             # As text: identical problem lists (most are "[]") are rendered once.
@@ -169,7 +181,9 @@ def csv_lines(
                 _number(score),
                 _number(original),
             )
-            for _, key, passed, numerator, denominator, problems, comment in items.get(sub_id, ()):
+            for _, key, passed, override, numerator, denominator, problems, comment in items.get(sub_id, ()):
+                if override is not None:  # an override counts 1 or 0 (display-rules.md)
+                    numerator, denominator = (1 if override else 0), 1
                 if problems not in reasons:
                     reasons[problems] = neutralise(reason(json.loads(problems) if problems else []))
                 credit = credits.get((numerator, denominator))

@@ -306,6 +306,7 @@ _SUBMISSION_COLUMNS = (
     "due_at",
     "late",
     "score",
+    "original_score",
 )
 _ITEM_COLUMNS = (
     "submission_id",
@@ -528,6 +529,7 @@ def _shop_history(
                         wire.moment(received),
                         wire.moment(due),
                         completed > due,
+                        wire.score(wire.submission_score(scored)),
                         wire.score(wire.submission_score(scored)),
                     )
                 )

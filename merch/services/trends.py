@@ -82,7 +82,9 @@ def rule_titles(language: str) -> dict[str, str]:
 
 def rule_failures(shop_ids: list[int], period: Period, language: str, limit: int = 10) -> list[RuleFailure]:
     """Rules failed in the live submissions of the shops and period, highest fail rate first."""
-    failed = func.sum(case((ItemResult.passed.is_(False), 1), else_=0))
+    # After review: a supervisor's override decides over the automatic result.
+    final = func.coalesce(ItemResult.override_passed, ItemResult.passed)
+    failed = func.sum(case((final.is_(False), 1), else_=0))
     rows = db.session.execute(
         select(ItemResult.key, func.count(ItemResult.id), failed)
         .join(Submission, Submission.id == ItemResult.submission_id)
