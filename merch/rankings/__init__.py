@@ -89,8 +89,15 @@ class RankedShop:
 
 
 def checklist_is_due_by_time(hours: ShopHours, shift: str, day: date, now: datetime) -> bool:
-    """Whether a checklist of the shop exists on ``day`` and its due time has passed at ``now``."""
-    return day >= hours.opened_on and due_at(hours, shift, day) <= now
+    """Whether a checklist of the shop exists on ``day`` and its due time has passed at ``now``.
+
+    A shop made inactive owes nothing from its today on (past days still count).
+    """
+    if day < hours.opened_on:
+        return False
+    if not hours.active and day >= business_date_of(now, hours.timezone):
+        return False
+    return due_at(hours, shift, day) <= now
 
 
 def _edge_dates(hours: ShopHours, now: datetime) -> tuple[date, date]:

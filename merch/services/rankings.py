@@ -53,10 +53,11 @@ class ShopRow:
     opens_at: time
     closes_at: time
     opened_on: date
+    active: bool = True
 
     @property
     def hours(self) -> ShopHours:
-        return ShopHours(self.timezone, self.opens_at, self.closes_at, self.opened_on)
+        return ShopHours(self.timezone, self.opens_at, self.closes_at, self.opened_on, self.active)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def scope_shops(area_code: str | None) -> list[ShopRow]:
             Shop.opens_at,
             Shop.closes_at,
             Shop.opened_on,
+            Shop.active,
         )
         .join(Area, Area.id == Shop.area_id)
         .order_by(Shop.code)
@@ -245,7 +247,7 @@ def rank_shops(
         for shift, day in recent.get(shop.id, ()):
             if not period.start <= day <= period.end or day < shop.opened_on:
                 continue
-            key = (shop.timezone, shop.opens_at, shop.closes_at, shift, day)
+            key = (shop.timezone, shop.opens_at, shop.closes_at, shop.active, shift, day)
             if key not in past_due:
                 past_due[key] = checklist_is_due_by_time(shop.hours, shift, day, now)
             count += not past_due[key]
@@ -253,7 +255,7 @@ def rank_shops(
 
     def shop_figures(shop: ShopRow, period: Period, shop_totals: Totals) -> ShopFigures:
         hours = shop.hours
-        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, period.start, period.end)
+        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, period.start, period.end)
         if key not in due_counts:
             due_counts[key] = due_by_time(hours, period, now)
         return figures(shop.code, hours, period, now, shop_totals, (), due_counts[key], early(shop, period))

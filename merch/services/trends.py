@@ -114,6 +114,7 @@ def shop_trend(shop: Shop, days: int, now: datetime, language: str) -> Trend:
         shop.opens_at,
         shop.closes_at,
         shop.opened_on,
+        shop.active,
     )
     hours = row.hours
     period = last_days(days, business_date_of(now, shop.timezone))
