@@ -80,21 +80,32 @@ def rule_titles(language: str) -> dict[str, str]:
     return {version.rule.key: rule_title(version, language) for version in versions}
 
 
-def rule_failures(shop_ids: list[int], period: Period, language: str, limit: int = 10) -> list[RuleFailure]:
-    """Rules failed in the live submissions of the shops and period, highest fail rate first."""
+def rule_failures(
+    shop_ids: list[int],
+    period: Period,
+    language: str,
+    limit: int = 10,
+    submission_ids: list[int] | None = None,
+) -> list[RuleFailure]:
+    """Rules failed in the live submissions of the shops and period, highest fail rate first.
+
+    ``submission_ids``, when the caller has read them already (one shop's live checklists),
+    picks the items by their index directly: joined to a year of submissions, PostgreSQL
+    otherwise prefers a parallel scan of the whole table.
+    """
     # After review: a supervisor's override decides over the automatic result.
     final = func.coalesce(ItemResult.override_passed, ItemResult.passed)
     failed = func.sum(case((final.is_(False), 1), else_=0))
-    rows = db.session.execute(
-        select(ItemResult.key, func.count(ItemResult.id), failed)
-        .join(Submission, Submission.id == ItemResult.submission_id)
-        .where(
+    query = select(ItemResult.key, func.count(ItemResult.id), failed).group_by(ItemResult.key)
+    if submission_ids is not None:
+        query = query.where(ItemResult.submission_id.in_(submission_ids))
+    else:
+        query = query.join(Submission, Submission.id == ItemResult.submission_id).where(
             Submission.shop_id.in_(shop_ids),
             Submission.business_date.between(period.start, period.end),
             live_checklists(),
         )
-        .group_by(ItemResult.key)
-    ).all()
+    rows = db.session.execute(query).all() if submission_ids != [] else []
     titles = rule_titles(language)
     failures = [RuleFailure(key, titles.get(key, key), int(due), int(count or 0)) for key, due, count in rows]
     failures = [item for item in failures if item.failed]
@@ -161,7 +172,8 @@ def shop_trend(shop: Shop, days: int, now: datetime, language: str) -> Trend:
             if checklist_is_due_by_time(hours, shift, day, now) or checklists[shift].submission_id is not None
         )
         trend_days.append(TrendDay(day, checklists, average_score(total, due)))
-    return Trend(shop.name, period, trend_days, rule_failures([shop.id], period, language))
+    live_ids = [sub_id for sub_id, status, _, _ in chosen.values() if status != SENT_BACK]
+    return Trend(shop.name, period, trend_days, rule_failures([shop.id], period, language, submission_ids=live_ids))
 
 
 @dataclass(frozen=True)
