@@ -45,6 +45,20 @@ class Submission(db.Model):  # type: ignore[name-defined]
         # everything (admins) by the second, each read in index order, never sorted whole.
         Index("ix_submissions_shop_received", "shop_id", "received_at", "id"),
         Index("ix_submissions_received", "received_at", "id"),
+        # Rankings read one period of live checklists for every shop: this holds all they
+        # read, so their GROUP BY never visits the table (issue 8).
+        Index(
+            "ix_submissions_live_period",
+            "shop_id",
+            "shift",
+            "business_date",
+            "late",
+            "score",
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
+        # A shop's or an area's history (trend, export, why-this-rank).
+        Index("ix_submissions_shop_date", "shop_id", "business_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -89,8 +89,15 @@ class RankedShop:
 
 
 def checklist_is_due_by_time(hours: ShopHours, shift: str, day: date, now: datetime) -> bool:
-    """Whether a checklist of the shop exists on ``day`` and its due time has passed at ``now``."""
-    return day >= hours.opened_on and due_at(hours, shift, day) <= now
+    """Whether a checklist of the shop exists on ``day`` and its due time has passed at ``now``.
+
+    A shop made inactive owes nothing from its today on (past days still count).
+    """
+    if day < hours.opened_on:
+        return False
+    if not hours.active and day >= business_date_of(now, hours.timezone):
+        return False
+    return due_at(hours, shift, day) <= now
 
 
 def _edge_dates(hours: ShopHours, now: datetime) -> tuple[date, date]:
@@ -150,10 +157,20 @@ def figures(
     now: datetime,
     totals: Totals,
     recent: Iterable[tuple[str, date]] = (),
+    due_by_time_count: int | None = None,
+    early_count: int | None = None,
 ) -> ShopFigures:
     """A shop's figures from its aggregate and the (shift, date) of its live submissions on
-    the recent dates (today and yesterday), which may be submitted before they are due."""
-    due = due_by_time(hours, period, now) + not_yet_due_but_submitted(hours, period, now, recent)
+    the recent dates (today and yesterday), which may be submitted before they are due.
+
+    ``due_by_time_count`` is ``due_by_time(hours, period, now)`` when the caller has it
+    already (shops with the same hours share it), and ``early_count`` likewise
+    ``not_yet_due_but_submitted(hours, period, now, recent)``."""
+    if due_by_time_count is None:
+        due_by_time_count = due_by_time(hours, period, now)
+    if early_count is None:
+        early_count = not_yet_due_but_submitted(hours, period, now, recent)
+    due = due_by_time_count + early_count
     return ShopFigures(
         store=store,
         due=due,

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 WIDTH = 640
 HEIGHT = 220
-LEFT = 36
-RIGHT = 8
-TOP = 10
-BOTTOM = 28
+LEFT = 60
+RIGHT = 12
+TOP = 12
+BOTTOM = 34
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def score_chart(days: Sequence[tuple[date, Decimal | None]], width: int = WIDTH,
         current.append(f"{point.x},{point.y}")
     if current:
         lines.append(" ".join(current))
-    step = max(1, round(count / 6))
+    step = max(1, round(count / 5))
     labels = [(x_of(index), day) for index, (day, _) in enumerate(days) if index % step == 0]
     return Chart(
         width=width,

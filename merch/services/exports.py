@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, literal, select
+from sqlalchemy import String, case, cast, func, literal, select
 
 from merch.extensions import db
-from merch.models import Area, ItemResult, Shop, Submission, User
+from merch.models import Area, ItemOverride, ItemResult, Shop, Submission, User
 from merch.rankings import Period
 from merch.services.trends import rule_titles
 
@@ -61,53 +62,84 @@ def _number(value: Decimal | float | None) -> str:
 
 
 def _original_score_column() -> Any:
-    """Review keeps the score before an override (issue 7); until then it is the score."""
-    column = getattr(Submission, "original_score", None)
-    return column if column is not None else Submission.score
+    """The automatic score (issue 7 keeps it when an override changes ``score``)."""
+    return func.coalesce(Submission.original_score, Submission.score)
+
+
+def _final_passed_column() -> Any:
+    """The result after review: the latest override, else the automatic one."""
+    return func.coalesce(ItemResult.override_passed, ItemResult.passed)
 
 
 def _override_comment_column() -> Any:
-    column = getattr(ItemResult, "override_comment", None)
-    return column if column is not None else literal("")
+    """The latest override's comment, read only for items that have one."""
+    latest = (
+        select(ItemOverride.comment)
+        .where(ItemOverride.item_result_id == ItemResult.id)
+        .order_by(ItemOverride.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return case((ItemResult.override_passed.is_not(None), latest), else_=literal(""))
 
 
 _SHIFT_ORDER = case({"opening": 0, "closing": 1}, value=Submission.shift, else_=2)
 
 
-def export_rows(shop_ids: list[int] | None, period: Period) -> Any:
-    """The export's rows, oldest submission first, in items' display order (one query)."""
+def _in_scope(query: Any, shop_ids: list[int] | None, period: Period) -> Any:
+    query = query.where(Submission.business_date.between(period.start, period.end))
+    if shop_ids is not None:
+        query = query.where(Submission.shop_id.in_(shop_ids))
+    return query
+
+
+def export_submissions(shop_ids: list[int] | None, period: Period) -> list[Any]:
+    """The submissions of the export, oldest first (one row each, with shop, area and author)."""
     query = (
         select(
+            Submission.id,
             Shop.code,
             Shop.name,
             Shop.timezone,
             Area.code,
             Submission.business_date,
             Submission.shift,
-            Submission.id,
             Submission.status,
             User.username,
             Submission.completed_at,
             Submission.late,
             Submission.score,
             _original_score_column(),
-            ItemResult.key,
-            ItemResult.passed,
-            ItemResult.credit_numerator,
-            ItemResult.credit_denominator,
-            ItemResult.problems,
-            _override_comment_column(),
         )
-        .join(Submission, Submission.id == ItemResult.submission_id)
         .join(Shop, Shop.id == Submission.shop_id)
         .join(Area, Area.id == Shop.area_id)
         .join(User, User.id == Submission.user_id)
-        .where(Submission.business_date.between(period.start, period.end))
-        .order_by(Submission.business_date, Shop.code, _SHIFT_ORDER, Submission.id, ItemResult.position)
+        .order_by(Submission.business_date, Shop.code, _SHIFT_ORDER, Submission.id)
     )
-    if shop_ids is not None:
-        query = query.where(Submission.shop_id.in_(shop_ids))
-    return db.session.execute(query)
+    return list(db.session.connection().execute(_in_scope(query, shop_ids, period)))
+
+
+def export_items(shop_ids: list[int] | None, period: Period) -> dict[int, list[Any]]:
+    """The item results of the same submissions, in display order, by submission id."""
+    query = (
+        select(
+            ItemResult.submission_id,
+            ItemResult.key,
+            _final_passed_column(),
+            ItemResult.override_passed,
+            ItemResult.credit_numerator,
+            ItemResult.credit_denominator,
+            # As text: identical problem lists (most are "[]") are rendered once.
+            cast(ItemResult.problems, String),
+            _override_comment_column(),
+        )
+        .join(Submission, Submission.id == ItemResult.submission_id)
+        .order_by(ItemResult.submission_id, ItemResult.position)
+    )
+    items: dict[int, list[Any]] = defaultdict(list)
+    for row in db.session.connection().execute(_in_scope(query, shop_ids, period)):
+        items[row[0]].append(row)
+    return items
 
 
 def csv_lines(
@@ -116,48 +148,60 @@ def csv_lines(
     language: str,
     reason: Callable[[list[dict[str, Any]]], str],
 ) -> Iterator[str]:
-    """The CSV text in pieces: BOM and header first, then the rows."""
+    """The CSV text in pieces: BOM and header first, then the rows (two queries in all)."""
     titles = rule_titles(language)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     yield BOM + buffer.getvalue()
     zones: dict[str, ZoneInfo] = {}
-    rows = export_rows(shop_ids, period).all()
-    for start in range(0, len(rows), 2000):
+    reasons: dict[str | None, str] = {}
+    credits: dict[tuple[int, int], str] = {}
+    item_titles = {key: neutralise(title) for key, title in titles.items()}
+    submissions = export_submissions(shop_ids, period)
+    items = export_items(shop_ids, period)
+    for start in range(0, len(submissions), 200):
         buffer.seek(0)
         buffer.truncate()
-        for row in rows[start : start + 2000]:
-            (code, name, timezone, area, day, shift, sub_id, status, username, completed, late, score,
-             original, key, passed, numerator, denominator, problems, comment) = row  # fmt: skip
+        for row in submissions[start : start + 200]:
+            (sub_id, code, name, timezone, area, day, shift, status, username, completed, late, score,
+             original) = row  # fmt: skip
             zone = zones.setdefault(timezone, ZoneInfo(timezone))
-            if isinstance(problems, str):
-                problems = json.loads(problems)
-            writer.writerow(
-                [
-                    neutralise(str(cell))
-                    for cell in (
-                        code,
-                        name,
-                        area,
-                        day.isoformat() if isinstance(day, date) else day,
-                        shift,
-                        sub_id,
-                        status,
-                        username,
-                        _local(completed, zone),
-                        "true" if late else "false",
-                        _number(score),
-                        _number(original),
-                        key,
-                        titles.get(key, key),
-                        "true" if passed else "false",
-                        _number(round(Decimal(numerator) / Decimal(denominator), 4)),
-                        reason(problems or []),
-                        comment or "",
-                    )
-                ]
+            head = (
+                neutralise(code),
+                neutralise(name),
+                neutralise(area),
+                day.isoformat() if isinstance(day, date) else str(day),
+                shift,
+                str(sub_id),
+                status,
+                neutralise(username),
+                _local(completed, zone),
+                "true" if late else "false",
+                _number(score),
+                _number(original),
             )
+            for _, key, passed, override, numerator, denominator, problems, comment in items.get(sub_id, ()):
+                if override is not None:  # an override counts 1 or 0 (display-rules.md)
+                    numerator, denominator = (1 if override else 0), 1
+                if problems not in reasons:
+                    reasons[problems] = neutralise(reason(json.loads(problems) if problems else []))
+                credit = credits.get((numerator, denominator))
+                if credit is None:
+                    credit = credits[(numerator, denominator)] = _number(
+                        round(Decimal(numerator) / Decimal(denominator), 4)
+                    )
+                writer.writerow(
+                    (
+                        *head,
+                        neutralise(key),
+                        item_titles.get(key) or neutralise(key),
+                        "true" if passed else "false",
+                        credit,
+                        reasons[problems],
+                        neutralise(comment) if comment else "",
+                    )
+                )
         yield buffer.getvalue()
 
 

@@ -229,6 +229,10 @@ def seed_history(
         db.session.commit()
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         progress(f"{start + len(batch)}/{len(numbers)} shops")
+    if numbers:
+        # Fresh statistics, so the planner picks the period indexes for the new volume.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return SeedResult(len(numbers), *totals)
 
 
@@ -302,6 +306,7 @@ _SUBMISSION_COLUMNS = (
     "due_at",
     "late",
     "score",
+    "original_score",
 )
 _ITEM_COLUMNS = (
     "submission_id",
@@ -524,6 +529,7 @@ def _shop_history(
                         wire.moment(received),
                         wire.moment(due),
                         completed > due,
+                        wire.score(wire.submission_score(scored)),
                         wire.score(wire.submission_score(scored)),
                     )
                 )

@@ -15,7 +15,7 @@ from merch.extensions import db
 from merch.models import SENT_BACK, ItemResult, RuleVersion, Shop, Submission, User, current_versions_query
 from merch.rankings import SHIFTS, Period, average_score, checklist_is_due_by_time, due_by_time, last_days
 from merch.services.checklists import rule_title
-from merch.services.rankings import DEFAULT_TIMEZONE, ShopRow, scope_shops
+from merch.services.rankings import DEFAULT_TIMEZONE, ShopRow, live_checklists, scope_shops
 
 TENTH = Decimal("0.1")
 
@@ -80,20 +80,32 @@ def rule_titles(language: str) -> dict[str, str]:
     return {version.rule.key: rule_title(version, language) for version in versions}
 
 
-def rule_failures(shop_ids: list[int], period: Period, language: str, limit: int = 10) -> list[RuleFailure]:
-    """Rules failed in the live submissions of the shops and period, highest fail rate first."""
-    failed = func.sum(case((ItemResult.passed.is_(False), 1), else_=0))
-    rows = db.session.execute(
-        select(ItemResult.key, func.count(ItemResult.id), failed)
-        .join(Submission, Submission.id == ItemResult.submission_id)
-        .where(
+def rule_failures(
+    shop_ids: list[int],
+    period: Period,
+    language: str,
+    limit: int = 10,
+    submission_ids: list[int] | None = None,
+) -> list[RuleFailure]:
+    """Rules failed in the live submissions of the shops and period, highest fail rate first.
+
+    ``submission_ids``, when the caller has read them already (one shop's live checklists),
+    picks the items by their index directly: joined to a year of submissions, PostgreSQL
+    otherwise prefers a parallel scan of the whole table.
+    """
+    # After review: a supervisor's override decides over the automatic result.
+    final = func.coalesce(ItemResult.override_passed, ItemResult.passed)
+    failed = func.sum(case((final.is_(False), 1), else_=0))
+    query = select(ItemResult.key, func.count(ItemResult.id), failed).group_by(ItemResult.key)
+    if submission_ids is not None:
+        query = query.where(ItemResult.submission_id.in_(submission_ids))
+    else:
+        query = query.join(Submission, Submission.id == ItemResult.submission_id).where(
             Submission.shop_id.in_(shop_ids),
             Submission.business_date.between(period.start, period.end),
-            Submission.status != SENT_BACK,
-            Submission.shift.in_(SHIFTS),
+            live_checklists(),
         )
-        .group_by(ItemResult.key)
-    ).all()
+    rows = db.session.execute(query).all() if submission_ids != [] else []
     titles = rule_titles(language)
     failures = [RuleFailure(key, titles.get(key, key), int(due), int(count or 0)) for key, due, count in rows]
     failures = [item for item in failures if item.failed]
@@ -113,6 +125,7 @@ def shop_trend(shop: Shop, days: int, now: datetime, language: str) -> Trend:
         shop.opens_at,
         shop.closes_at,
         shop.opened_on,
+        shop.active,
     )
     hours = row.hours
     period = last_days(days, business_date_of(now, shop.timezone))
@@ -159,7 +172,8 @@ def shop_trend(shop: Shop, days: int, now: datetime, language: str) -> Trend:
             if checklist_is_due_by_time(hours, shift, day, now) or checklists[shift].submission_id is not None
         )
         trend_days.append(TrendDay(day, checklists, average_score(total, due)))
-    return Trend(shop.name, period, trend_days, rule_failures([shop.id], period, language))
+    live_ids = [sub_id for sub_id, status, _, _ in chosen.values() if status != SENT_BACK]
+    return Trend(shop.name, period, trend_days, rule_failures([shop.id], period, language, submission_ids=live_ids))
 
 
 @dataclass(frozen=True)
@@ -199,8 +213,7 @@ def area_trend(area_code: str, days: int, now: datetime, language: str) -> AreaT
             .where(
                 Submission.shop_id.in_(ids),
                 Submission.business_date.between(period.start, period.end),
-                Submission.status != SENT_BACK,
-                Submission.shift.in_(SHIFTS),
+                live_checklists(),
             )
             .group_by(Submission.business_date)
         ):
@@ -209,8 +222,7 @@ def area_trend(area_code: str, days: int, now: datetime, language: str) -> AreaT
             select(Submission.shop_id, Submission.shift, Submission.business_date).where(
                 Submission.shop_id.in_(ids),
                 Submission.business_date >= max(period.start, period.end - timedelta(days=1)),
-                Submission.status != SENT_BACK,
-                Submission.shift.in_(SHIFTS),
+                live_checklists(),
             )
         ):
             if not checklist_is_due_by_time(by_id[shop_id].hours, shift, day, now):

@@ -76,6 +76,7 @@ def _shop_row(shop: Shop) -> ShopRow:
         shop.opens_at,
         shop.closes_at,
         shop.opened_on,
+        shop.active,
     )
 
 

@@ -156,3 +156,38 @@ def test_export_scope_and_period_checks(client, staff, history):
     assert client.get("/api/v1/export?from=2026-11-22", headers=headers).status_code == 400
     assert client.get("/api/v1/export", headers=headers).status_code == 400
     assert client.get("/api/v1/export?from=2026-11-22&to=2026-11-22").status_code == 401
+
+
+def test_export_and_trend_show_the_result_after_a_supervisors_override(client, staff, history):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from merch.models import ItemOverride, ItemResult, Submission
+
+    supervisor = factories.make_user("supervisor", area=history.area)
+    submission = db.session.scalar(
+        select(Submission).where(Submission.business_date == days_ago(2), Submission.shift == "closing")
+    )
+    item = next(item for item in submission.items if item.key == "stack_count")
+    item.override_passed = True
+    item.overrides.append(
+        ItemOverride(user_id=supervisor.id, passed=True, comment="=stacks fine on the photo", at=datetime.now(UTC))
+    )
+    submission.original_score = submission.score
+    submission.score = Decimal("100.0")
+    db.session.commit()
+    headers = api_login(client, staff.username)
+
+    rows = read_csv(client.get("/api/v1/export?from=2026-11-22&to=2026-11-22", headers=headers))
+    trend = client.get("/api/v1/stores/ZZ001/trend?days=3", headers=headers).get_json()
+
+    row = next(row for row in rows if row["shift"] == "closing" and row["key"] == "stack_count")
+    assert (row["passed"], row["credit"], row["score"], row["original_score"]) == ("true", "1", "100", "75")
+    assert row["override_comment"] == "'=stacks fine on the photo"
+    untouched = next(row for row in rows if row["shift"] == "opening" and row["key"] == "stack_count")
+    assert (untouched["passed"], untouched["override_comment"]) == ("false", "")
+    stack = next(rule for rule in trend["rules"] if rule["key"] == "stack_count")
+    assert (stack["failed"], stack["due"]) == (1, 2)
+    assert isinstance(db.session.get(ItemResult, item.id).override_passed, bool)

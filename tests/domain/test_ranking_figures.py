@@ -179,3 +179,12 @@ def test_areas_combine_their_shops_sums_not_their_averages():
 
     assert (area.due, area.submitted, area.missed, area.late) == (6, 3, 3, 1)
     assert area.score == Decimal("40.0")  # 240 / 6, not (90 + 15) / 2
+
+
+def test_a_shop_made_inactive_owes_nothing_from_today_but_keeps_its_past():
+    closed = ShopHours("Asia/Shanghai", time(10), time(22), opened_on=date(2026, 1, 1), active=False)
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)  # the 24th's opening is past due
+
+    result = figures_from_submissions("A", closed, last_days(2, date(2026, 11, 24)), now, [])
+
+    assert result.due == 2  # the 23rd's two; nothing on the 24th
