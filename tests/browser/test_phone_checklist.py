@@ -430,3 +430,33 @@ def test_a_photo_the_browser_cannot_decode_goes_up_as_it_is_and_a_turned_one_goe
     assert Image.open(io.BytesIO(turned_body)).size == (300, 400)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Photo).where(Photo.area == "folded")) == 2
+
+
+def test_na_and_per_stack_groups_are_sent_as_the_contract_says(live_server, phone, staff, tmp_path):
+    payloads: list[str] = []
+
+    def capture(route: Any) -> None:
+        payloads.append(multipart_parts(route.request)["payload"][0][1].decode())
+        route.continue_()
+
+    sign_in(phone, live_server, staff.username)
+    phone.route("**/api/v1/submissions", capture)
+    phone.on("dialog", lambda dialog: dialog.accept())
+    phone.goto(f"{live_server}/checklist/opening")
+    phone.locator("form.ready").wait_for()
+    phone.locator("#rule-folded_mannequin .toggle.na").tap()
+    card = "#rule-folded_size_order"
+    for size in ("XL", "L", "+", "M", "S"):
+        if size == "+":
+            phone.locator(f"{card} [data-new-group]").tap()
+        else:
+            phone.locator(f"{card} [data-sizes] .chip", has_text=re.compile(f"^{size}$")).tap()
+    assert phone.locator(f"{card} .group").count() == 2
+    phone.locator("button[data-submit]").tap()
+    phone.wait_for_url("**/submissions/*")
+
+    import json
+
+    answers = json.loads(payloads[0])["answers"]
+    assert answers["folded_mannequin"] == {"na": True}
+    assert answers["folded_size_order"] == {"groups": [["XL", "L"], ["M", "S"]]}
