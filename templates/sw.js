@@ -35,8 +35,8 @@ self.addEventListener("message", function (event) {
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Signing out (or in) forgets the pages kept for the last assistant.
-  if (request.method === "POST" && /^\/(logout|login)$/.test(url.pathname)) {
+  // Signing out, in, or switching assistant forgets the pages kept for the last one.
+  if (request.method === "POST" && /^\/(logout|login|switch)$/.test(url.pathname)) {
     event.waitUntil(caches.delete(PAGE_CACHE));
     return;
   }

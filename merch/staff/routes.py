@@ -97,8 +97,6 @@ def _render_checklist(
     ]
     sections = [(area, cards) for area, cards in sections if cards]
     photo_areas = {version.rule.area for version in versions if version.photo_required}
-    # Per-stack / per-rail answer groups arrive with N/A in the rulebook (issue 11).
-    groups_supported = any(hasattr(version, "allow_na") for version in versions)
     return (
         render_template(
             "staff/checklist.html",
@@ -111,7 +109,6 @@ def _render_checklist(
             values=values,
             errors=errors,
             server_now=utcnow().astimezone(status.opens_at.tzinfo),
-            groups_supported=groups_supported,
         ),
         status_code,
     )

@@ -80,9 +80,14 @@
       var item = el("li", "row");
       var stack = card.kind === "stack_count";
       var label = stack ? fmt(T.stack, { n: index + 1 }) : fmt(T.style, { n: index + 1 });
-      item.append(el("span", "row-label", label));
+      if (!stack) item.append(el("span", "row-label", label));
       if (stack) {
-        var thick = button("chip thickness", T[row.thickness], T.switch_thickness);
+        // "1 · thin": the number and the thickness share one chip, so a row fits 360 px.
+        var thick = button("chip thickness");
+        var number = el("span", "", (index + 1) + " · ");
+        number.setAttribute("aria-hidden", "true");
+        thick.append(el("span", "sr-only", label + ", "), number, T[row.thickness]);
+        thick.title = T.switch_thickness;
         thick.addEventListener("click", function () {
           row.thickness = row.thickness === "thin" ? "thick" : "thin";
           changed(card);
@@ -477,6 +482,7 @@
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("Accept-Language", data.language);
     status(fmt(T.sending, { percent: 0 }), { progress: 0 });
+    statusBox.scrollIntoView({ block: "center" });
     xhr.upload.onprogress = function (event) {
       if (!event.lengthComputable) return;
       var percent = Math.round(100 * event.loaded / event.total);
