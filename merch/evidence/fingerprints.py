@@ -9,8 +9,8 @@ Pure numpy and Pillow, no Flask or database. Three descriptors are kept per phot
   cropped by up to 10 % a side, or a screenshot with bars around it, still contains the
   whole core; the query side searches its own picture for where the core would be
   (``Probe``), so neither hash has to survive the crop itself;
-- ``detail``: 1,024 bits of the core (grey, 128×128, the 32×32 lowest DCT frequencies,
-  each against the median of its frequency band) used for the close calls. It keeps the
+- ``detail``: 2,304 bits of the core (grey, 128×128, the signs of the 48×48 lowest DCT
+  frequencies) used for the close calls. It keeps the
   fine geometry of edges: a copy lines up with its original to a pixel of that grid, a
   second shot of the same display does not (the camera moved, the perspective changed);
 - ``layout``: the colour layout (8×8 cells of mean luma and chroma, exposure-normalised)
@@ -51,14 +51,14 @@ WORK_LONG_SIDE = 512  # the grey working copy every descriptor is computed from
 HASH_SIZE = 32  # pHash: a 32×32 grey picture ...
 HASH_LOW = 8  # ... of which the 8×8 lowest frequencies make 64 bits
 DETAIL_SIZE = 128  # detail: a 128×128 grey core ...
-DETAIL_LOW = 32  # ... of which the 32×32 lowest frequencies make 1,024 bits
+DETAIL_LOW = 48  # ... of which the 48×48 lowest frequencies make 2,304 bits
 LAYOUT_CELLS = 8
 BAND_BITS = 16  # the index stores each 64-bit hash as four 16-bit bands
 BANDS = 64 // BAND_BITS
 
 # Decision thresholds, set on the labelled set in tests/ (numbers in the README).
 CANDIDATE_DISTANCE = 14  # a 64-bit hash this close is worth a detailed look
-DETAIL_MATCH = 0.034  # a copy: at most this share of the 1,024 detail bits differ
+DETAIL_MATCH = 0.05  # a copy: at most this share of the 2,304 detail bits differ
 FEATURELESS_SPREAD = 4.0  # grey levels: below this a picture shows nothing to compare
 REFINED_WINDOWS = 3  # the windows closest by hash that the detailed search starts from
 REFINE_ROUNDS = 12
@@ -70,7 +70,7 @@ class Fingerprint:
 
     phash: int
     core: int
-    detail: bytes  # 128 bytes
+    detail: bytes  # 288 bytes
     layout: bytes  # 8×8 cells × (luma, two chroma), int8 after normalising
 
     def to_signed(self) -> tuple[int, int]:
@@ -138,7 +138,7 @@ def _hashes(grids: np.ndarray) -> list[int]:
 
 
 def _detail_bits(grids: np.ndarray) -> np.ndarray:
-    """n × 1,024 booleans: the sign of each low frequency, which fine geometry decides."""
+    """n × 2,304 booleans: the sign of each low frequency, which fine geometry decides."""
     return (_low_frequencies(grids, DETAIL_LOW) > 0).reshape(len(grids), -1)
 
 
@@ -346,7 +346,7 @@ class Probe:
         """The stored photo, if the new picture is a copy of it; else None.
 
         The windows whose core hash is closest to the stored core are refined (a small
-        search over the window's edges), and the best one's 1,024 detail bits decide.
+        search over the window's edges), and the best one's 2,304 detail bits decide.
         """
         distances = [hamming(h, stored.core) for h in self.core_hashes]
         best_hash = min(min(distances), min(hamming(h, stored.phash) for h in self.whole_hashes))

@@ -91,7 +91,7 @@ def test_a_supervisor_and_an_admin_see_which_photo_was_reused(client, staff_head
     admin = factories.make_user(Role.ADMIN, username="boss")
     supervisor = factories.make_user(Role.SUPERVISOR, area=other.shop.area, username="super2")
     db.session.commit()
-    screenshot = COPIES["screenshot_dark"](_shot(12))
+    screenshot = COPIES["screenshot_light_jpeg"](_shot(12))  # a JPEG: small enough for the test client
     response = post_submission(
         client, api_login(client, other.username), submission_form(photos=_photos(window=screenshot))
     )
