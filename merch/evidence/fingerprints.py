@@ -60,6 +60,7 @@ BANDS = 64 // BAND_BITS
 CANDIDATE_DISTANCE = 14  # a 64-bit hash this close is worth a detailed look
 DETAIL_MATCH = 0.05  # a copy: at most this share of the 2,304 detail bits differ
 FEATURELESS_SPREAD = 4.0  # grey levels: below this a picture shows nothing to compare
+SHORTLIST = 16  # windows closest by hash whose detail is compared before refining
 REFINED_WINDOWS = 3  # the windows closest by hash that the detailed search starts from
 REFINE_ROUNDS = 12
 
@@ -303,6 +304,20 @@ def _completed(box: tuple[float, float, float, float], work: _Work) -> Iterator[
                     yield (left, y0, left + height * aspect, y1)
 
 
+def _snapped(box: tuple[float, float, float, float], work: _Work) -> tuple[float, float, float, float]:
+    """The trimmed box stretched back to the frame on an axis it nearly fills.
+
+    A gallery fits the picture to the screen's width (or height): there it touches the
+    edges, and a flat strip at its own edge (a plain wall) was cut off by mistake.
+    """
+    x0, y0, x1, y1 = box
+    if x1 - x0 >= 0.8 * work.width:
+        x0, x1 = 0.0, float(work.width)
+    if y1 - y0 >= 0.8 * work.height:
+        y0, y1 = 0.0, float(work.height)
+    return (x0, y0, x1, y1)
+
+
 def _core_windows(
     base: tuple[float, float, float, float], *, symmetric: bool = False
 ) -> Iterator[tuple[float, float, float, float]]:
@@ -353,8 +368,10 @@ class Probe:
         if best_hash > CANDIDATE_DISTANCE:
             return None
         target = np.unpackbits(np.frombuffer(stored.detail, dtype=np.uint8)).astype(bool)
-        order = np.argsort(distances, kind="stable")[:REFINED_WINDOWS]
-        best = self._refined(np.array([self.windows[int(index)] for index in order]), target)
+        # The windows closest by hash, then the few of them closest in detail, refined.
+        closest = np.array([self.windows[int(index)] for index in np.argsort(distances, kind="stable")[:SHORTLIST]])
+        coarse = self._distances(closest, target)
+        best = self._refined(closest[np.argsort(coarse, kind="stable")[:REFINED_WINDOWS]], target)
         if best > DETAIL_MATCH:
             return None
         return Match(detail_distance=round(best, 4), hash_distance=best_hash)
@@ -417,6 +434,10 @@ def _probe(work: _Work) -> Probe:
     if trimmed is not None:
         bases.append(trimmed)
         windows.extend(_core_windows(trimmed))
+        snapped = _snapped(trimmed, work)
+        if snapped != trimmed:
+            bases.append(snapped)
+            windows.extend(_core_windows(snapped))
         for completed in _completed(trimmed, work):
             bases.append(completed)
             windows.extend(_core_windows(completed, symmetric=True))

@@ -8,7 +8,7 @@ window with the shop's last change, and builds api.md's ``evidence`` object for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -181,13 +181,17 @@ def visible_photo_id(photo: Photo | None, viewer: User | None) -> int | None:
     return photo.id
 
 
-def evidence_flags(photos: Iterable[Photo]) -> set[str]:
-    """The evidence flags of a submission's photos (api.md: reused_photo, stale_photo, …)."""
+def evidence_flags(submission: Submission) -> set[str]:
+    """The evidence flags of a submission's photos (api.md: reused_photo, stale_photo, …).
+
+    Reads only the photos' own columns and the submission, so a loaded list of
+    submissions costs no query per row.
+    """
     flags: set[str] = set()
-    for photo in photos:
+    for photo in submission.photos:
         if photo.reused_of_id is not None or photo.duplicate_of_id is not None:
             flags.add("reused_photo")
-        if photo.taken_before_window or is_stale(photo.captured_at, photo.submission.completed_at):
+        if photo.taken_before_window or is_stale(photo.captured_at, submission.completed_at):
             flags.add("stale_photo")
         if photo.window_match_id is not None:
             flags.add("window_unchanged")

@@ -37,10 +37,10 @@ from merch.models import (
 from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, process_photo
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
+from merch.services.evidence import PhotoEvidence, look_up_evidence, store_fingerprint
 from merch.storage import PhotoStorage, photo_keys
 
 logger = logging.getLogger(__name__)
-from merch.services.evidence import PhotoEvidence, look_up_evidence, store_fingerprint
 
 PHOTO_PREFIX = "photo."
 FAST_CLOCK_ALLOWANCE = timedelta(minutes=5)
