@@ -32,6 +32,8 @@ from typing import Any
 
 from PIL import Image, ImageCms
 
+from merch.evidence import Analysis, analyse
+
 __all__ = ["PhotoRejected", "ProcessedPhoto", "check_photo_header", "process_photo", "sniff_format"]
 
 JPEG_SOI = b"\xff\xd8\xff"
@@ -132,6 +134,9 @@ class ProcessedPhoto:
     # Aware when the camera recorded its UTC offset, else naive: the caller reads a naive
     # time in the shop's time zone.
     captured_at: datetime | None
+    # The display copy's perceptual fingerprint and probe (merch.evidence), computed from
+    # the picture in memory before it is encoded.
+    evidence: Analysis | None = field(default=None, repr=False, compare=False)
 
 
 def sniff_format(data: bytes) -> str | None:
@@ -311,6 +316,7 @@ def _process(
         display_jpeg=_clean_jpeg(display, quality),
         thumb_jpeg=_clean_jpeg(thumb, quality),
         captured_at=captured_at,
+        evidence=analyse(display),
     )
 
 

@@ -134,6 +134,45 @@ SCHEMAS: dict[str, Any] = {
             "captured_at": {"type": ["string", "null"], "format": "date-time"},
             "duplicate_of": {"type": ["integer", "null"]},
             "taken_before_window": {"type": ["boolean", "null"]},
+            "evidence": ref("Evidence"),
+        },
+    },
+    "Evidence": {
+        "type": "object",
+        "required": ["taken_at", "taken_before_window", "reused", "window_unchanged"],
+        "properties": {
+            "taken_at": {"type": ["string", "null"], "format": "date-time"},
+            "taken_before_window": {"type": ["boolean", "null"]},
+            "stale": {"type": ["boolean", "null"]},
+            "reused": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["photo_id", "store", "business_date", "exact"],
+                        "properties": {
+                            "photo_id": {"type": ["integer", "null"]},
+                            "store": NULLABLE_STRING,
+                            "business_date": {"type": "string", "format": "date"},
+                            "exact": {"type": "boolean"},
+                        },
+                    },
+                ]
+            },
+            "window_unchanged": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["photo_id", "business_date", "similarity"],
+                        "properties": {
+                            "photo_id": {"type": ["integer", "null"]},
+                            "business_date": {"type": "string", "format": "date"},
+                            "similarity": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                    },
+                ]
+            },
         },
     },
     "SubmissionItem": {

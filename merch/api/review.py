@@ -95,4 +95,4 @@ def review_call(user: User, submission_id: int) -> Any:
     db.session.expire_all()
     reloaded = load_submission(submission_id)
     assert reloaded is not None
-    return jsonify(submission_json(reloaded, current_language()))
+    return jsonify(submission_json(reloaded, current_language(), user))

@@ -14,6 +14,7 @@ from merch.i18n import normalise_language
 from merch.messages.localized import problem_lines
 from merch.models import Photo, Shop, Submission, User
 from merch.services.checklists import ChecklistStatus, rule_title
+from merch.services.evidence import is_stale, visible_photo_id
 
 
 def iso(moment: datetime | None, where: User | Shop | None = None) -> str | None:
@@ -70,7 +71,41 @@ def checklist_json(shop: Shop, status: ChecklistStatus, versions: list[Any], lan
     }
 
 
-def photo_json(photo: Photo) -> dict[str, Any]:
+def evidence_json(photo: Photo, viewer: User | None) -> dict[str, Any]:
+    """api.md's ``evidence`` for one photo, as ``viewer`` may see it.
+
+    Another shop's photo is named (id, store) only to callers who may see that photo:
+    staff of another shop learn the date it was first used and nothing else.
+    """
+    submission = photo.submission
+    reused = None
+    earlier = photo.reused_of or photo.duplicate_of
+    if earlier is not None:
+        visible = visible_photo_id(earlier, viewer) is not None
+        reused = {
+            "photo_id": earlier.id if visible else None,
+            "store": earlier.submission.shop.code if visible else None,
+            "business_date": earlier.submission.business_date.isoformat(),
+            "exact": earlier.sha256 == photo.sha256,
+        }
+    unchanged = None
+    if photo.window_match is not None and photo.window_similarity is not None:
+        unchanged = {
+            "photo_id": visible_photo_id(photo.window_match, viewer),
+            "business_date": photo.window_match.submission.business_date.isoformat(),
+            "similarity": round(photo.window_similarity, 3),
+        }
+    return {
+        "taken_at": iso(photo.captured_at, submission.shop),
+        "taken_before_window": photo.taken_before_window,
+        "stale": is_stale(photo.captured_at, submission.completed_at),
+        "reused": reused,
+        "window_unchanged": unchanged,
+    }
+
+
+def photo_json(photo: Photo, viewer: User | None = None) -> dict[str, Any]:
+    """A photo reference; ids of other photos only as far as ``viewer`` may see them."""
     url = url_for("api.photo", photo_id=photo.id)
     return {
         "id": photo.id,
@@ -79,18 +114,21 @@ def photo_json(photo: Photo) -> dict[str, Any]:
         "area": photo.area,
         "sha256": photo.sha256,
         "captured_at": iso(photo.captured_at, photo.submission.shop),
-        "duplicate_of": photo.duplicate_of_id,
+        "duplicate_of": visible_photo_id(photo.duplicate_of, viewer),
         "taken_before_window": photo.taken_before_window,
+        "evidence": evidence_json(photo, viewer),
     }
 
 
-def submission_json(submission: Submission, language: str) -> dict[str, Any]:
+def submission_json(submission: Submission, language: str, viewer: User | None = None) -> dict[str, Any]:
+    """A submission as api.md writes it; evidence names other photos only to ``viewer``
+    as far as they may see them (no viewer: to nobody)."""
     from merch.api.supervision_json import item_supervision_fields, supervision_fields
 
     shop = submission.shop
     by_area: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for photo in submission.photos:
-        by_area[photo.area].append(photo_json(photo))
+        by_area[photo.area].append(photo_json(photo, viewer))
     items = []
     for item in submission.items:
         problems = problem_lines(item)

@@ -83,7 +83,7 @@ def create_submission(user: User) -> Any:
     stored, created = submit(parse_submission(user))
     with reading():
         submission = load_submission(stored.id) or stored
-        body = submission_json(submission, current_language())
+        body = submission_json(submission, current_language(), user)
     response = jsonify(body)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
@@ -97,4 +97,4 @@ def get_submission(user: User, submission_id: int) -> Any:
     submission = load_submission(submission_id)
     if submission is None or not can_view_submission(user, submission):
         raise ApiError(404, "not_found")
-    return jsonify(submission_json(submission, current_language()))
+    return jsonify(submission_json(submission, current_language(), user))

@@ -2,6 +2,7 @@
 
 from merch.models.audit import AuditEntry
 from merch.models.auth import ApiToken, IdempotencyRecord, SignInFailure
+from merch.models.evidence import PhotoFingerprint, PhotoHashBand
 from merch.models.org import Area, Role, Shop, User
 from merch.models.review import (
     ACTION_CLOSED,
@@ -37,6 +38,8 @@ __all__ = [
     "IdempotencyRecord",
     "ItemResult",
     "Photo",
+    "PhotoFingerprint",
+    "PhotoHashBand",
     "REVIEWED",
     "Role",
     "Rule",

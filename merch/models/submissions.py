@@ -185,10 +185,18 @@ class Photo(db.Model):  # type: ignore[name-defined]
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The earliest stored photo with the same bytes: a recycled photo is evidence of nothing.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
+    # Evidence by content (merch.services.evidence): the earliest stored photo this one is a
+    # copy of, from any shop; and, for a window said to be re-dressed, the last change's
+    # window photo it still looks like, with how alike (0–1).
+    reused_of_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
+    window_match_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
+    window_similarity: Mapped[float | None]
 
     submission: Mapped[Submission] = relationship()
     action: Mapped[CorrectiveAction | None] = relationship(back_populates="photos", foreign_keys=[action_id])
-    duplicate_of: Mapped[Photo | None] = relationship(remote_side=[id])
+    duplicate_of: Mapped[Photo | None] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+    reused_of: Mapped[Photo | None] = relationship(remote_side=[id], foreign_keys=[reused_of_id])
+    window_match: Mapped[Photo | None] = relationship(remote_side=[id], foreign_keys=[window_match_id])
 
     @property
     def taken_before_window(self) -> bool | None:

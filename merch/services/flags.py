@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from merch.models import Submission
+from merch.services.evidence import evidence_flags
 
 DELAYED_UPLOAD = timedelta(minutes=30)
 
@@ -18,12 +19,8 @@ FLAG_ORDER = ("reused_photo", "stale_photo", "window_unchanged", "late", "delaye
 
 def submission_flags(submission: Submission) -> list[str]:
     """The submission's flags, in ``FLAG_ORDER``."""
-    flags: set[str] = set()
-    for photo in submission.photos:
-        if photo.duplicate_of_id is not None:
-            flags.add("reused_photo")
-        if photo.taken_before_window:
-            flags.add("stale_photo")
+    # reused_photo, stale_photo, window_unchanged: from the photos' evidence.
+    flags: set[str] = evidence_flags(submission)
     if submission.late:
         flags.add("late")
     if submission.received_at - submission.completed_at > DELAYED_UPLOAD:

@@ -37,6 +37,7 @@ from merch.models import (
 from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, process_photo
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
+from merch.services.evidence import PhotoEvidence, look_up_evidence, store_fingerprint
 from merch.storage import PhotoStorage, photo_keys
 
 logger = logging.getLogger(__name__)
@@ -154,6 +155,9 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
         answers = _validated_answers(request.answers, versions)
         area_of_key = {version.rule.key: version.rule.area for version in versions}
     processed = _processed_photos(request.photos, area_of_key, limits)
+    # Looking earlier photos up by content only reads, so it runs before the write lock.
+    with reading():
+        found = look_up_evidence(shop.id, day, versions, answers, processed)
 
     written: list[str] = []
     try:
@@ -175,7 +179,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
                 )
             )
             db.session.flush()
-            _store_photos(submission, processed, storage, request.received_at, written)
+            _store_photos(submission, processed, found, storage, request.received_at, written)
     except IntegrityError:
         _remove(storage, written)
         # Another request with this key or for this checklist committed first.
@@ -452,6 +456,7 @@ def _scored_item(
 def _store_photos(
     submission: Submission,
     processed: list[tuple[str, str, ProcessedPhoto]],
+    found: list[PhotoEvidence],
     storage: PhotoStorage,
     now: datetime,
     written: list[str],
@@ -462,7 +467,7 @@ def _store_photos(
     if hashes:
         for photo in db.session.scalars(select(Photo).where(Photo.sha256.in_(hashes)).order_by(Photo.id.desc())):
             earlier[photo.sha256] = photo  # newest first, so the oldest one stays
-    for area, field_name, result in processed:
+    for (area, field_name, result), evidence in zip(processed, found, strict=True):
         display_key, thumb_key = photo_keys(submission.shop_id, submission.business_date)
         for key, data in ((display_key, result.display_jpeg), (thumb_key, result.thumb_jpeg)):
             written.append(key)
@@ -479,9 +484,16 @@ def _store_photos(
             captured_at=_aware_capture_time(result.captured_at, submission.shop),
             uploaded_at=now,
             duplicate_of=earlier.get(result.sha256),
+            reused_of_id=evidence.reused_of_id,
+            window_match_id=evidence.window_match_id,
+            window_similarity=evidence.window_similarity,
         )
         submission.photos.append(photo)
         earlier.setdefault(result.sha256, photo)
+    db.session.flush()
+    for photo, (_, _, result) in zip(submission.photos, processed, strict=True):
+        if result.evidence is not None:
+            store_fingerprint(photo, result.evidence.fingerprint)
     db.session.flush()
 
 

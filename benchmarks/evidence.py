@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Evidence: fingerprint cost next to photo processing, and lookup against a big index.
+
+Run by hand from the repository root:
+
+    .venv/bin/python benchmarks/evidence.py timing [--runs 7]
+    .venv/bin/python benchmarks/evidence.py lookup --url sqlite:////tmp/evidence-bench.sqlite [--photos 1000000]
+    .venv/bin/python benchmarks/evidence.py lookup --url postgresql+psycopg://postgres@127.0.0.1:5432/merch_i10
+
+``timing``: a 12-megapixel phone JPEG of a synthetic display (tests/evidence_images.py)
+through ``process_photo`` (which now includes the fingerprint), and the fingerprint and
+probe alone (``merch.evidence.analyse`` on the display copy), alternating, median ms.
+
+``lookup``: fills the database at ``--url`` with the full schema and ``--photos`` stored
+fingerprints (random 64-bit hashes, eight band rows each; foreign keys off while
+filling), plus the real fingerprints of one display shot and 20 re-shots of it (the
+shop's own history of that table), once; then times ``find_reused`` for a copy of the
+shot (found: the detailed check runs) and for unrelated new photos (nothing found, the
+common case), with peak Python memory of one lookup (tracemalloc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
+
+from merch import create_app  # noqa: E402
+from merch.evidence import Analysis, analyse  # noqa: E402
+from merch.extensions import db  # noqa: E402
+from merch.models.evidence import PhotoFingerprint, PhotoHashBand  # noqa: E402
+from merch.photos import process_photo  # noqa: E402
+from merch.services.evidence import find_reused  # noqa: E402
+from tests.evidence_images import COPIES, FIRST_SHOT, RESHOTS, Camera, jpeg, scene, shoot  # noqa: E402
+
+WIDTH, HEIGHT = 4032, 3024
+
+
+def phone_jpeg(seed: int) -> bytes:
+    shot = shoot(scene(seed), FIRST_SHOT).resize((WIDTH, HEIGHT), Image.Resampling.BICUBIC)
+    noise = Image.effect_noise((WIDTH, HEIGHT), 12).convert("RGB")
+    return jpeg(Image.blend(shot, noise, 0.08), 92)
+
+
+def timing(runs: int) -> None:
+    data = phone_jpeg(11)
+    display = Image.open(io.BytesIO(process_photo(data).display_jpeg)).convert("RGB")
+    processing: list[float] = []
+    evidence: list[float] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process_photo(data)
+        processing.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        analyse(display)
+        evidence.append(time.perf_counter() - start)
+    total = statistics.median(processing) * 1000
+    extra = statistics.median(evidence) * 1000
+    print(f"12 MP JPEG ({len(data) / 1e6:.1f} MB), {runs} alternating runs, median ms")
+    print(f"| process_photo, fingerprint included | {total:.0f} |")
+    print(f"| of which fingerprint + probe (analyse) | {extra:.0f} |")
+    print(f"| share added to processing without it | {extra / (total - extra):.0%} (target < 20 %) |")
+
+
+def _analysed(data: bytes) -> Analysis:
+    result = process_photo(data).evidence
+    assert result is not None
+    return result
+
+
+def _fill(count: int) -> None:
+    """Random fingerprints in bulk (once: they do not depend on the fingerprint's make).
+
+    Made with numpy and inserted in key order, so a million photos (nine million rows)
+    load in minutes rather than hours.
+    """
+    rng = np.random.default_rng(7)
+    ids = np.arange(1, count + 1, dtype=np.int64)
+    hashes = rng.integers(0, 2**63, size=(count, 2), dtype=np.int64) * 2 + rng.integers(0, 2, size=(count, 2))
+    signed = hashes.astype(np.int64)  # the bit pattern, read as BIGINT holds it
+    unsigned = signed.view(np.uint64)
+    detail = rng.integers(0, 256, size=(count, 128), dtype=np.uint8)
+    layout = rng.integers(-127, 128, size=(count, 192), dtype=np.int8)
+    keys = []
+    for kind in (0, 1):
+        for index in range(4):
+            band = ((unsigned[:, kind] >> np.uint64(16 * index)) & np.uint64(0xFFFF)).astype(np.int64)
+            keys.append(((kind * 4 + index) << 16) | band)
+    band_keys = np.concatenate(keys)
+    band_ids = np.tile(ids, 8)
+    order = np.lexsort((band_ids, band_keys))
+    band_keys, band_ids = band_keys[order], band_ids[order]
+
+    raw = db.engine.raw_connection()
+    cursor = raw.cursor()
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        cursor.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+        cursor.execute("BEGIN")
+    else:
+        cursor.execute("SET session_replication_role = replica")
+    marker = "?" if sqlite else "%s"
+    insert_print = "INSERT INTO photo_fingerprints (photo_id, phash, core, detail, layout) VALUES "
+    insert_band = "INSERT INTO photo_hash_bands (band_key, photo_id) VALUES "
+    batch = 50_000
+    for start in range(0, count, batch):
+        stop = min(start + batch, count)
+        rows = [
+            (int(ids[n]), int(signed[n, 0]), int(signed[n, 1]), detail[n].tobytes(), layout[n].tobytes())
+            for n in range(start, stop)
+        ]
+        cursor.executemany(insert_print + f"({', '.join([marker] * 5)})", rows)
+    print(f"  {count:,} fingerprints", flush=True)
+    for start in range(0, len(band_keys), batch * 4):
+        stop = min(start + batch * 4, len(band_keys))
+        cursor.executemany(
+            insert_band + f"({marker}, {marker})",
+            list(zip(band_keys[start:stop].tolist(), band_ids[start:stop].tolist(), strict=True)),
+        )
+    print(f"  {len(band_keys):,} band rows", flush=True)
+    if sqlite:
+        cursor.execute("COMMIT")
+    else:
+        raw.commit()
+        cursor.execute("ANALYZE photo_hash_bands")
+        cursor.execute("ANALYZE photo_fingerprints")
+        raw.commit()
+    raw.close()
+
+
+def _plant(count: int, planted: list[Analysis]) -> None:
+    """The real fingerprints, with ids after the random ones, replacing earlier plants."""
+    from merch.services.evidence import band_rows
+
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")  # no photos rows here
+        else:
+            connection.exec_driver_sql("SET session_replication_role = replica")
+        connection.execute(PhotoHashBand.__table__.delete().where(PhotoHashBand.photo_id > count))
+        connection.execute(PhotoFingerprint.__table__.delete().where(PhotoFingerprint.photo_id > count))
+        for offset, analysis in enumerate(planted, start=count + 1):
+            phash, core = analysis.fingerprint.to_signed()
+            fingerprint = analysis.fingerprint
+            connection.execute(
+                PhotoFingerprint.__table__.insert(),
+                [
+                    {
+                        "photo_id": offset,
+                        "phash": phash,
+                        "core": core,
+                        "detail": fingerprint.detail,
+                        "layout": fingerprint.layout,
+                    }
+                ],
+            )
+            connection.execute(
+                PhotoHashBand.__table__.insert(),
+                [{"band_key": row.band_key, "photo_id": offset} for row in band_rows(offset, fingerprint)],
+            )
+
+
+def lookup(url: str, photos: int, runs: int) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        stored = db.session.scalar(select(func.count()).select_from(PhotoFingerprint))
+        db.session.rollback()
+        if not stored:
+            started = time.perf_counter()
+            _fill(photos)
+            print(f"filled in {time.perf_counter() - started:.0f} s", flush=True)
+        if "--fill-only" in sys.argv:
+            return
+        world = scene(11)
+        first = shoot(world, FIRST_SHOT)
+        planted = [_analysed(jpeg(first, 92))]
+        planted += [_analysed(jpeg(shoot(world, camera), 92)) for camera in RESHOTS.values()]
+        planted += [_analysed(jpeg(shoot(world, Camera(seed=400 + n, jitter=0.02)), 92)) for n in range(14)]
+        _plant(photos, planted)
+        total = db.session.scalar(select(func.count()).select_from(PhotoFingerprint))
+        bands = db.session.scalar(select(func.count()).select_from(PhotoHashBand))
+        copy = _analysed(COPIES["cropped_mixed_recompressed"](first)).probe
+        strangers = [_analysed(jpeg(shoot(scene(600 + n), FIRST_SHOT), 90)).probe for n in range(3)]
+        db.session.rollback()
+
+        def timed(probe_: object) -> tuple[float, object]:
+            start = time.perf_counter()
+            found = find_reused(probe_)  # type: ignore[arg-type]
+            elapsed = time.perf_counter() - start
+            db.session.rollback()
+            return elapsed, found
+
+        find_reused(copy)  # warm the cache, as a running server's is
+        found_times, found = zip(*(timed(copy) for _ in range(runs)), strict=True)
+        stranger_times = [timed(strangers[n % len(strangers)])[0] for n in range(runs)]
+        tracemalloc.start()
+        find_reused(strangers[0])
+        _, peak_miss = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        find_reused(copy)
+        _, peak_hit = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"{db.engine.dialect.name}: {total:,} fingerprints, {bands:,} band rows; {runs} runs, median ms")
+        print(
+            f"| copy of a stored photo (found: {found[0] is not None}) | {statistics.median(found_times) * 1000:.1f} |"
+        )
+        print(f"| unrelated new photo (nothing found) | {statistics.median(stranger_times) * 1000:.1f} |")
+        print(f"| peak Python memory of one lookup | {peak_miss / 1e6:.1f} MB (miss), {peak_hit / 1e6:.1f} MB (hit) |")
+        with db.engine.connect() as connection:
+            if db.engine.dialect.name == "sqlite":
+                plan = connection.execute(
+                    text("EXPLAIN QUERY PLAN SELECT photo_id FROM photo_hash_bands WHERE band_key IN (1, 2)")
+                ).all()
+                print("plan:", [row[-1] for row in plan])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    timing_parser = sub.add_parser("timing")
+    timing_parser.add_argument("--runs", type=int, default=7)
+    lookup_parser = sub.add_parser("lookup")
+    lookup_parser.add_argument(
+        "--url", default=os.environ.get("EVIDENCE_BENCH_URL", "sqlite:////tmp/evidence-bench.sqlite")
+    )
+    lookup_parser.add_argument("--photos", type=int, default=1_000_000)
+    lookup_parser.add_argument("--runs", type=int, default=9)
+    lookup_parser.add_argument("--fill-only", action="store_true")
+    args = parser.parse_args()
+    if args.command == "timing":
+        timing(args.runs)
+    else:
+        lookup(args.url, args.photos, args.runs)
+
+
+if __name__ == "__main__":
+    main()

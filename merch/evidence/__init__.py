@@ -1,0 +1,33 @@
+"""Evidence you can trust: perceptual fingerprints and the checks built on them (pure)."""
+
+from merch.evidence.fingerprints import (
+    CORE_MARGIN,
+    Analysis,
+    Fingerprint,
+    Match,
+    Probe,
+    analyse,
+    bands,
+    fingerprint,
+    hamming,
+    nearest,
+    probe,
+    unsigned,
+    window_similarity,
+)
+
+__all__ = [
+    "CORE_MARGIN",
+    "Analysis",
+    "analyse",
+    "Fingerprint",
+    "Match",
+    "Probe",
+    "bands",
+    "fingerprint",
+    "hamming",
+    "nearest",
+    "probe",
+    "unsigned",
+    "window_similarity",
+]

@@ -1,0 +1,239 @@
+"""Evidence you can trust: reused photos by content, an unchanged window, stale photos.
+
+The fingerprints are computed by the photo pipeline from the display copy in memory
+(merch.photos, merch.evidence); this module stores them, looks a new photo up among every
+stored photo of the brand through the band index (merch.models.evidence), compares a
+window with the shop's last change, and builds api.md's ``evidence`` object for a caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from merch.evidence import Fingerprint, Probe, bands, unsigned, window_similarity
+from merch.evidence.fingerprints import CANDIDATE_DISTANCE
+from merch.extensions import db
+from merch.models import SENT_BACK, ItemResult, Photo, RuleVersion, Submission, User
+from merch.models.evidence import PhotoFingerprint, PhotoHashBand
+from merch.photos import ProcessedPhoto
+from merch.services.accounts import can_view_submission
+
+# Which of a photo's two hashes a band row belongs to (packed into band_key).
+WHOLE, CORE = 0, 1
+# A stored photo must share this many bands with the new one before it is looked at
+# closely: two hashes within Hamming distance 2 always share two of their four bands,
+# an unrelated pair almost never does.
+MIN_BAND_HITS = 2
+# At most this many of the closest candidates get the detailed (refined) comparison.
+MAX_DETAILED = 4
+# window_unchanged: a window at least this alike to the last change's is the same dressing
+# (set on the labelled set in tests/; README "Evidence").
+WINDOW_UNCHANGED = 0.80
+# Staleness (README "Evidence"): a capture time more than this before the checklist's
+# completion, or after it by more than a phone clock's allowance, is not of this checklist.
+STALE_BEFORE = timedelta(hours=2)
+FAST_CLOCK = timedelta(minutes=5)
+
+
+def band_key(kind: int, index: int, value: int) -> int:
+    return ((kind * 4 + index) << 16) | value
+
+
+def band_rows(photo_id: int, fingerprint: Fingerprint) -> list[PhotoHashBand]:
+    rows = []
+    for kind, value in ((WHOLE, fingerprint.phash), (CORE, fingerprint.core)):
+        for index, band in enumerate(bands(value)):
+            rows.append(PhotoHashBand(band_key=band_key(kind, index, band), photo_id=photo_id))
+    return rows
+
+
+def store_fingerprint(photo: Photo, fingerprint: Fingerprint) -> None:
+    """Add the photo's fingerprint and its band rows (the photo must have its id)."""
+    phash, core = fingerprint.to_signed()
+    db.session.add(
+        PhotoFingerprint(
+            photo_id=photo.id, phash=phash, core=core, detail=fingerprint.detail, layout=fingerprint.layout
+        )
+    )
+    db.session.add_all(band_rows(photo.id, fingerprint))
+
+
+def _probe_keys(probe: Probe) -> list[int]:
+    keys: set[int] = set()
+    for kind, hashes in ((WHOLE, probe.whole_hashes), (CORE, probe.core_hashes)):
+        for value in hashes:
+            for index, band in enumerate(bands(value)):
+                keys.add(band_key(kind, index, band))
+    return sorted(keys)
+
+
+@dataclass(frozen=True)
+class Found:
+    photo_id: int
+    detail_distance: float
+
+
+def find_reused(probe: Probe) -> Found | None:
+    """The earliest stored photo (any shop) that the new picture is a copy of, if any."""
+    keys = _probe_keys(probe)
+    hits = (
+        select(PhotoHashBand.photo_id)
+        .where(PhotoHashBand.band_key.in_(keys))
+        .group_by(PhotoHashBand.photo_id)
+        .having(func.count() >= MIN_BAND_HITS)
+    )
+    candidates = db.session.execute(
+        select(PhotoFingerprint.photo_id, PhotoFingerprint.phash, PhotoFingerprint.core).where(
+            PhotoFingerprint.photo_id.in_(hits)
+        )
+    ).all()
+    close = sorted(
+        (distance, photo_id)
+        for photo_id, phash, core in candidates
+        if (distance := probe.candidate_distance(unsigned(phash), unsigned(core))) <= CANDIDATE_DISTANCE
+    )
+    if not close:
+        return None
+    ids = [photo_id for _, photo_id in close[:MAX_DETAILED]]
+    stored = {
+        row.photo_id: row
+        for row in db.session.scalars(select(PhotoFingerprint).where(PhotoFingerprint.photo_id.in_(ids)))
+    }
+    matches = []
+    for photo_id in ids:
+        row = stored[photo_id]
+        found = probe.match(_fingerprint(row))
+        if found is not None:
+            matches.append(Found(photo_id, found.detail_distance))
+    # The earliest of the copies: the photo first stored is the one that was reused.
+    return min(matches, key=lambda match: match.photo_id) if matches else None
+
+
+def _fingerprint(row: PhotoFingerprint) -> Fingerprint:
+    return Fingerprint(unsigned(row.phash), unsigned(row.core), row.detail, row.layout)
+
+
+def last_change_window_photos(shop_id: int, key: str, day: date) -> list[tuple[Photo, Fingerprint]]:
+    """The window photos of the shop's last recorded window change before ``day``."""
+    last = db.session.scalar(
+        select(func.max(Submission.business_date))
+        .join(ItemResult, ItemResult.submission_id == Submission.id)
+        .where(
+            Submission.shop_id == shop_id,
+            Submission.status != SENT_BACK,
+            Submission.business_date < day,
+            ItemResult.key == key,
+            ItemResult.marks_change.is_(True),
+        )
+    )
+    if last is None:
+        return []
+    rows = db.session.execute(
+        select(Photo, PhotoFingerprint)
+        .join(Submission, Photo.submission_id == Submission.id)
+        .join(ItemResult, ItemResult.submission_id == Submission.id)
+        .join(PhotoFingerprint, PhotoFingerprint.photo_id == Photo.id)
+        .where(
+            Submission.shop_id == shop_id,
+            Submission.status != SENT_BACK,
+            Submission.business_date == last,
+            ItemResult.key == key,
+            ItemResult.marks_change.is_(True),
+            Photo.area == ItemResult.area,
+        )
+        .order_by(Photo.id)
+    ).all()
+    return [(photo, _fingerprint(row)) for photo, row in rows]
+
+
+def most_alike(fingerprint: Fingerprint, earlier: Sequence[tuple[Photo, Fingerprint]]) -> tuple[Photo, float] | None:
+    """The earlier window photo most like this one, if it shows the same dressing."""
+    best: tuple[Photo, float] | None = None
+    for photo, other in earlier:
+        similarity = window_similarity(fingerprint, other)
+        if best is None or similarity > best[1]:
+            best = (photo, similarity)
+    if best is None or best[1] < WINDOW_UNCHANGED:
+        return None
+    return best
+
+
+def is_stale(captured_at: datetime | None, completed_at: datetime) -> bool | None:
+    """A capture time after the checklist was completed, or hours before it; None: unknown."""
+    if captured_at is None:
+        return None
+    return captured_at > completed_at + FAST_CLOCK or captured_at < completed_at - STALE_BEFORE
+
+
+def _visible(viewer: User | None, photo: Photo) -> bool:
+    return viewer is not None and can_view_submission(viewer, photo.submission)
+
+
+def visible_photo_id(photo: Photo | None, viewer: User | None) -> int | None:
+    """A photo's id if ``viewer`` may see it, else None (e.g. ``duplicate_of``)."""
+    if photo is None or not _visible(viewer, photo):
+        return None
+    return photo.id
+
+
+def evidence_flags(submission: Submission) -> set[str]:
+    """The evidence flags of a submission's photos (api.md: reused_photo, stale_photo, …).
+
+    Reads only the photos' own columns and the submission, so a loaded list of
+    submissions costs no query per row.
+    """
+    flags: set[str] = set()
+    for photo in submission.photos:
+        if photo.reused_of_id is not None or photo.duplicate_of_id is not None:
+            flags.add("reused_photo")
+        if photo.taken_before_window or is_stale(photo.captured_at, submission.completed_at):
+            flags.add("stale_photo")
+        if photo.window_match_id is not None:
+            flags.add("window_unchanged")
+    return flags
+
+
+@dataclass(frozen=True)
+class PhotoEvidence:
+    """What the lookups found for one new photo, kept as ids until the photo is stored."""
+
+    reused_of_id: int | None = None
+    window_match_id: int | None = None
+    window_similarity: float | None = None
+
+
+def look_up_evidence(
+    shop_id: int,
+    day: date,
+    versions: Sequence[RuleVersion],
+    answers: dict[str, dict[str, Any] | None],
+    processed: Sequence[tuple[str, str, ProcessedPhoto]],
+) -> list[PhotoEvidence]:
+    """For each new photo (in order): an earlier copy, and for a window said to be
+    re-dressed, the last change's window photo it still looks like."""
+    changed_areas: dict[str, list[tuple[Photo, Fingerprint]]] = {}
+    for version in versions:
+        answer = answers.get(version.rule.key)
+        if version.rule.kind == "refresh" and answer and answer.get("changed_today"):
+            earlier = last_change_window_photos(shop_id, version.rule.key, day)
+            changed_areas.setdefault(version.rule.area, []).extend(earlier)
+    found = []
+    for area, _, result in processed:
+        if result.evidence is None:
+            found.append(PhotoEvidence())
+            continue
+        reused = find_reused(result.evidence.probe)
+        window = most_alike(result.evidence.fingerprint, changed_areas.get(area, []))
+        found.append(
+            PhotoEvidence(
+                reused_of_id=reused.photo_id if reused else None,
+                window_match_id=window[0].id if window else None,
+                window_similarity=window[1] if window else None,
+            )
+        )
+    return found
