@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 import pytest
@@ -46,6 +47,8 @@ def form_fields(html: str) -> dict[str, object]:
     for select_name, body in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected', body)
         fields[select_name] = chosen.group(1) if chosen else ""
+    for area_name, text in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        fields[area_name] = html_module.unescape(text)
     fields["shifts"] = shifts
     return fields
 
