@@ -35,7 +35,7 @@ from merch.services.rules import (
     rule_history,
     rule_state,
     rulebook,
-    save_rule,
+    save_rule_and_commit,
     yesterday,
 )
 
@@ -171,16 +171,15 @@ def rules_create(kind: str) -> Any:
     change = {**change_from_form(request.form, kind), "kind": kind}
     if not form.validate_on_submit():
         errors = {"": _("The page had expired. Reload it and try again.")}
-        return _render_form(key=key, kind=kind, state=change, version=None, errors=errors)
+        return _render_form(key=key, kind=kind, state=change, version=None, errors=errors, status=400)
     if current_version(key) is not None:
         errors = {"key": _("A rule with this key already exists.")}
         return _render_form(key=key, kind=kind, state=change, version=None, errors=errors, status=422)
     try:
-        save_rule(key, change, acting_admin(), utcnow())
+        save_rule_and_commit(key, change, acting_admin(), utcnow())
     except RuleRefused as refused:
         db.session.rollback()
         return _render_form(key=key, kind=kind, state=change, version=None, errors=_refusal_errors(refused), status=422)
-    db.session.commit()
     flash(_("Rule %(key)s added.", key=key), "info")
     return redirect(url_for("admin.rules"), 303)
 
@@ -198,7 +197,7 @@ def rules_edit(key: str) -> Any:
     change = change_from_form(request.form, kind)
     if not form.validate_on_submit():
         errors = {"": _("The page had expired. Reload it and try again.")}
-        return _render_form(key=key, kind=kind, state=change, version=version, errors=errors)
+        return _render_form(key=key, kind=kind, state=change, version=version, errors=errors, status=400)
     try:
         if request.form.get("action") == "preview":
             state = proposed_state(key, change)[1]
@@ -208,13 +207,12 @@ def rules_edit(key: str) -> Any:
             return _render_form(
                 key=key, kind=kind, state=state, version=version, errors={}, preview=rows, preview_day=day
             )
-        saved, changed = save_rule(key, change, acting_admin(), utcnow())
+        saved, changed = save_rule_and_commit(key, change, acting_admin(), utcnow())
     except RuleRefused as refused:
         db.session.rollback()
         return _render_form(
             key=key, kind=kind, state=change, version=version, errors=_refusal_errors(refused), status=422
         )
-    db.session.commit()
     if changed:
         flash(_("Rule %(key)s saved as version %(version)s.", key=key, version=saved.version), "info")
     else:
