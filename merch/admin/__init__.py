@@ -46,4 +46,4 @@ def _admin_sections() -> dict[str, Any]:
     }
 
 
-from merch.admin import areas, audit, home, imports, shops, users  # noqa: E402,F401
+from merch.admin import areas, audit, home, imports, rules, shops, users  # noqa: E402,F401

@@ -10,9 +10,8 @@ from merch.api import bp
 from merch.api.access import requires_user
 from merch.api.parsing import json_object
 from merch.clock import utcnow
-from merch.extensions import db
 from merch.models import Role, RuleVersion, User
-from merch.services.rules import rule_state, rulebook, save_rule
+from merch.services.rules import rule_state, rulebook, save_rule_and_commit
 
 
 def rule_json(version: RuleVersion) -> dict[str, Any]:
@@ -40,6 +39,5 @@ def list_rules(user: User) -> Any:
 def put_rule(user: User, key: str) -> Any:
     """Change a rule (any subset of its fields) or create one (a new key, its kind and every field)."""
     change = json_object(request.get_data())
-    version, _ = save_rule(key, change, user, utcnow())
-    db.session.commit()
+    version, _ = save_rule_and_commit(key, change, user, utcnow())
     return jsonify(rule_json(version))

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from merch.extensions import db
@@ -132,6 +133,28 @@ def save_rule(key: str, change: Any, actor: User, now: datetime) -> tuple[RuleVe
     )
     db.session.flush()
     return version, True
+
+
+SAVE_ATTEMPTS = 3
+
+
+def save_rule_and_commit(key: str, change: Any, actor: User, now: datetime) -> tuple[RuleVersion, bool]:
+    """``save_rule`` in its own transaction, committed.
+
+    Two admins saving the same rule at once both reach for the next version number; the
+    unique (rule, version) index stops the second, which then re-reads and applies its
+    change on top of the first instead of failing.
+    """
+    for attempt in range(SAVE_ATTEMPTS):
+        try:
+            saved = save_rule(key, change, actor, now)
+            db.session.commit()
+            return saved
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _new_position(area: str) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from merch.extensions import db
 from merch.models import Submission
 from tests.api.test_submissions import post_submission
+from tests.conftest import page_login
 from tests.factories import passing_answers, submission_form
 
 
@@ -62,3 +63,15 @@ def test_a_bad_size_in_a_group_is_422_with_the_groups_field(client, staff_header
 
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == "answers.hanging_size_order.groups[1][1]"
+
+
+def test_the_result_page_shows_an_na_item_as_not_scored(client, staff, staff_headers):
+    answers = passing_answers()
+    answers["featured_style"] = {"na": True}
+    created = post_submission(client, staff_headers, submission_form(answers)).get_json()
+    page_login(client, staff.username)
+
+    html = client.get(f"/submissions/{created['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert created["score"] == 100.0
+    assert html.count("N/A: not scored") == 1
