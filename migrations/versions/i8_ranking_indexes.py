@@ -1,7 +1,7 @@
 """Indexes for rankings, trends and exports: live checklists covered by shop and date, and by shop and date.
 
 Revision ID: i8_ranking_indexes
-Revises: i11a_guide
+Revises: i10_evidence
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i8_ranking_indexes"
-down_revision = "i11a_guide"
+down_revision = "i10_evidence"
 branch_labels = None
 depends_on = None
 
