@@ -192,10 +192,8 @@ def test_cookies_are_httponly_and_lax(client, staff):
         assert "Secure" not in cookie  # plain HTTP here: a Secure cookie would never come back
 
 
-def test_behind_https_cookies_are_secure_and_hsts_is_sent(app, staff):
-    from merch import create_app
-
-    proxied = create_app({**app.config, "PROXY_COUNT": 1})
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(app, staff, make_proxied_app):
+    proxied = make_proxied_app(1)
     client = proxied.test_client()
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5"}
     page = client.get("/login", headers=headers)
