@@ -15,8 +15,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     # Whole request cap; api.md: 60 MB, "MB" meaning 1,000,000 bytes.
     MAX_CONTENT_LENGTH = 60_000_000
-    # Werkzeug also caps each non-file form field; a checklist payload is a few KB.
-    MAX_FORM_MEMORY_SIZE = 1_000_000
+    # Werkzeug also caps each non-file form field; a checklist payload is a few KB, but a
+    # megabyte-long string in it must still get a 422 naming its field, not a 413.
+    MAX_FORM_MEMORY_SIZE = 4_000_000
     MAX_PHOTO_BYTES = 20_000_000
     MAX_PHOTOS_PER_SUBMISSION = 40
     MAX_PHOTO_PIXELS = 50_000_000

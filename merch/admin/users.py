@@ -18,7 +18,14 @@ from merch.clock import utcnow
 from merch.directory import FieldProblem
 from merch.extensions import db
 from merch.models import Role, Shop, User
-from merch.services.users import UserFields, create_user, reset_password, set_active, update_user
+from merch.services.users import (
+    UserFields,
+    create_user,
+    reset_password,
+    set_active,
+    sign_out_user_everywhere,
+    update_user,
+)
 
 
 @bp.get("/users")
@@ -128,4 +135,16 @@ def user_active(user_id: int) -> Any:
         db.session.commit()
         text = _("%(username)s can sign in again.") if active else _("%(username)s is deactivated and signed out.")
         flash(text % {"username": user.username}, "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sign-out-everywhere")
+def user_sign_out_everywhere(user_id: int) -> Any:
+    """End every sign-in and API token of a user (a lost phone, a shared password)."""
+    user = _user_or_404(user_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    sign_out_user_everywhere(user, actor=acting_admin(), now=utcnow())
+    db.session.commit()
+    flash(_("%(username)s is signed out on every phone and computer.") % {"username": user.username}, "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

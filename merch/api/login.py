@@ -40,11 +40,11 @@ def login() -> Any:
         if wait is not None:
             raise ApiError(429, "too_many_requests", retry_after=wait)
         user = find_user(username)
-    if not password_matches(user, password):
+    matched = password_matches(user, password)  # one hash, whether or not the user exists
+    if user is None or not matched:
         with writing():
             record_failure(store, username, address, now, policy)
         raise ApiError(401, "invalid_credentials")
-    assert user is not None
     with writing():
         clear_failures(store, user.username)
         token, record = issue_token(user, now, current_app.config["API_TOKEN_DAYS"])

@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 from merch.api import bp
 from merch.api.access import requires_user
 from merch.api.parsing import MAX_ID
+from merch.database import release
 from merch.error_responses import ApiError
 from merch.extensions import db
 from merch.models import Photo, User
@@ -33,8 +34,9 @@ def photo(user: User, photo_id: int) -> Any:
     if record is None or not can_view_submission(user, record.submission):
         raise ApiError(404, "not_found")
     key = record.thumb_path if size == "thumb" else record.display_path
-    # Release the database connection before waiting on the storage.
-    db.session.close()
+    # Release the database connection before waiting on the storage (keeping what was
+    # loaded: closing the session would detach the caller's objects).
+    release()
     data = storage_for(current_app).get(key)
     if data is None:
         current_app.logger.error("photo %s file missing: %s", photo_id, key)

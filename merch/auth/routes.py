@@ -87,12 +87,12 @@ def login() -> Any:
         if wait is not None:
             form.password.errors.append(refusal("too_many_requests"))
             status = 429
-        elif not password_matches(user, password):  # hashing outside any transaction
+        # Hashing outside any transaction; one hash whether or not the user exists.
+        elif not password_matches(user, password) or user is None:
             with writing():
                 record_failure(store, username, address, now, policy)
             form.password.errors.append(_("Wrong username or password."))
         else:
-            assert user is not None
             remember = bool(form.remember.data)
             with writing():
                 clear_failures(store, user.username)

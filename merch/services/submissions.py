@@ -291,7 +291,10 @@ def _parse_moment(value: Any) -> datetime:
     if moment.tzinfo is None:
         # Without an offset the moment is ambiguous; phones must say where they are.
         raise SubmissionRefused(422, "invalid_date", "completed_at")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of Greenwich, year 9999 west of it
+        raise SubmissionRefused(422, "invalid_date", "completed_at") from None
 
 
 def _resolve_times(request: SubmissionRequest, shop: Shop, hours: ShopHours) -> tuple[date, datetime]:
@@ -335,7 +338,9 @@ def _check_items_known(request: SubmissionRequest, versions: list[RuleVersion]) 
     areas = {version.rule.area for version in versions}
     for key in request.answers:
         if key not in keys:
-            raise SubmissionRefused(422, "unknown_item", f"answers.{key}", key=key)
+            # Quoted back shortened: a megabyte-long key would only bury the message.
+            shown = key if len(key) <= 64 else key[:64] + "…"
+            raise SubmissionRefused(422, "unknown_item", f"answers.{shown}", key=shown)
     for photo in request.photos:
         if photo.target not in keys and photo.target not in areas:
             raise SubmissionRefused(422, "unknown_item", photo.field_name, key=photo.target)

@@ -13,8 +13,8 @@ from typing import Any
 
 from merch.extensions import db
 from merch.models import Area, Role, Shop, User
-from merch.services.accounts import revoke_tokens
 from merch.services.audit import record_change
+from merch.services.sessions import sign_out_everywhere
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def update_user(
     after = user_snapshot(user)
     if password_hash is not None:
         user.password_hash = password_hash
-        revoke_tokens(user, now)
+        sign_out_everywhere(user, now)
         after["password"] = "changed"
     if after == before:
         return False
@@ -101,9 +101,9 @@ def update_user(
 
 
 def reset_password(user: User, password: str, *, actor: User | None, now: datetime) -> None:
-    """Give a user a new password; their bearer tokens stop working."""
+    """Give a user a new password; their browser sign-ins and bearer tokens stop working."""
     user.set_password(password)
-    revoke_tokens(user, now)
+    sign_out_everywhere(user, now)
     record_change(
         actor=actor,
         action="user.reset_password",
@@ -116,12 +116,12 @@ def reset_password(user: User, password: str, *, actor: User | None, now: dateti
 
 
 def set_active(user: User, active: bool, *, actor: User | None, now: datetime) -> bool:
-    """Deactivate (tokens revoked at once) or reactivate a user; False if already so."""
+    """Deactivate (sign-ins and tokens ended at once) or reactivate a user; False if already so."""
     if user.active == active:
         return False
     user.active = active
     if not active:
-        revoke_tokens(user, now)
+        sign_out_everywhere(user, now)
     record_change(
         actor=actor,
         action="user.activate" if active else "user.deactivate",
@@ -132,3 +132,18 @@ def set_active(user: User, active: bool, *, actor: User | None, now: datetime) -
         now=now,
     )
     return True
+
+
+def sign_out_user_everywhere(user: User, *, actor: User | None, now: datetime) -> int:
+    """An admin ends every browser sign-in and API token of ``user`` (audited); how many."""
+    ended = sign_out_everywhere(user, now)
+    record_change(
+        actor=actor,
+        action="user.sign_out_everywhere",
+        target_type="user",
+        target=user.username,
+        before=None,
+        after={"ended": ended},
+        now=now,
+    )
+    return ended

@@ -192,10 +192,8 @@ def test_cookies_are_httponly_and_lax(client, staff):
         assert "Secure" not in cookie  # plain HTTP here: a Secure cookie would never come back
 
 
-def test_behind_https_cookies_are_secure_and_hsts_is_sent(app, staff):
-    from merch import create_app
-
-    proxied = create_app({**app.config, "PROXY_COUNT": 1})
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(app, staff, make_proxied_app):
+    proxied = make_proxied_app(1)
     client = proxied.test_client()
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5"}
     page = client.get("/login", headers=headers)
@@ -260,3 +258,50 @@ def test_sign_in_returns_to_a_page_of_this_site(client, staff):
 def test_page_login_helper_still_signs_in(client, staff):
     page_login(client, "staff1")
     assert _signed_in(client)
+
+
+def test_an_admin_signs_a_user_out_everywhere_from_their_page(app, client, staff):
+    from merch.models import AuditEntry
+    from tests.factories import make_user
+
+    make_user("admin", username="boss")
+    db.session.commit()
+    phone = app.test_client()
+    _sign_in(phone)
+    headers = api_login(app.test_client(), "staff1")
+    page_login(client, "boss")
+
+    page = client.get(f"/admin/users/{staff.id}")
+    assert page.status_code == 200
+    assert f"/admin/users/{staff.id}/sign-out-everywhere" in page.get_data(as_text=True)
+    response = client.post(
+        f"/admin/users/{staff.id}/sign-out-everywhere", data={"csrf_token": csrf_from(page.get_data(as_text=True))}
+    )
+
+    assert response.status_code == 302
+    assert not _signed_in(phone)
+    assert phone.get("/api/v1/checklist?shift=opening", headers=headers).status_code == 401
+    assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == (
+        "user.sign_out_everywhere"
+    )
+    assert _signed_in(client)  # the admin's own session is untouched
+
+
+def test_an_admin_password_reset_and_deactivation_end_browser_sessions(app, client, staff, clock):
+    from merch.services.users import reset_password, set_active
+
+    _sign_in(client)
+    reset_password(db.session.get(User, staff.id), "another-password-7", actor=None, now=clock.now)
+    db.session.commit()
+    assert not _signed_in(client)
+
+    phone = app.test_client()
+    token = csrf_from(phone.get("/login").get_data(as_text=True))
+    phone.post("/login", data={"username": "staff1", "password": "another-password-7", "csrf_token": token})
+    assert _signed_in(phone)
+    set_active(db.session.get(User, staff.id), False, actor=None, now=clock.now)
+    db.session.commit()
+    assert not _signed_in(phone)
+    assert db.session.scalars(select(SignIn.revoked_at)).all() and all(
+        moment is not None for moment in db.session.scalars(select(SignIn.revoked_at))
+    )

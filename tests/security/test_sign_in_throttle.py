@@ -141,11 +141,9 @@ def test_the_sign_in_page_uses_the_same_throttle(backend, app, client, staff, cl
     assert "Too many attempts" in page.get_data(as_text=True)
 
 
-def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(app, staff, clock):
-    from merch import create_app
-
+def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(app, staff, clock, make_proxied_app):
     app.config["SIGN_IN_FAILURES_PER_ADDRESS"] = 3
-    proxied = create_app({**app.config, "PROXY_COUNT": 1})
+    proxied = make_proxied_app(1)
     client = proxied.test_client()
 
     def login(username, password, client_address):

@@ -1,0 +1,22 @@
+"""gunicorn settings for production: ``gunicorn -c gunicorn.conf.py 'merch:create_app()'``.
+
+Threaded workers (merch.serving.ThreadWorker, gunicorn's gthread): a phone sending a
+checklist over a slow uplink holds one thread while its body arrives, never a worker
+and never a database lock (the app reads the whole body before any transaction). The
+"Limits" note of the README's Security section says what was tested.
+"""
+
+import os
+
+bind = os.environ.get("MERCH_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("MERCH_WORKERS", "2"))
+worker_class = "merch.serving.ThreadWorker"
+# Each thread can be one slow upload; 2 workers x 16 threads = 32 phones uploading at once.
+threads = int(os.environ.get("MERCH_THREADS", "16"))
+# For a threaded worker this is the heartbeat, not a limit on a request's duration.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Request line and headers: gunicorn's defaults; bodies are capped by the app (60 MB).
+limit_request_line = 8190
+limit_request_fields = 100
