@@ -51,6 +51,7 @@ class ShopRow:
     opens_at: time
     closes_at: time
     opened_on: date
+    active: bool = True  # an inactive (closed) shop is not ranked
 
     @property
     def hours(self) -> ShopHours:
@@ -101,6 +102,7 @@ def scope_shops(area_code: str | None) -> list[ShopRow]:
             Shop.opens_at,
             Shop.closes_at,
             Shop.opened_on,
+            Shop.active,
         )
         .join(Area, Area.id == Shop.area_id)
         .order_by(Shop.code)
@@ -218,7 +220,9 @@ def rank_shops(
     """Rank ``shops`` over the requested period and the one of the same length before it.
 
     ``every_shop`` says ``shops`` is the whole brand, so the queries need no shop filter.
+    A shop made inactive (closed) is left out: it owes no checklists any more.
     """
+    shops = [shop for shop in shops if shop.active]
     if not shops:
         return []
     # Shops whose today is the same share one aggregate (usually there is one group).
