@@ -33,6 +33,12 @@ def _render(form: ImportForm, status: int = 200, **context: Any) -> Any:
     )
 
 
+def _source_name(filename: str | None) -> str:
+    """The uploaded file's name as the audit log keeps it (printable, at most 120 characters)."""
+    name = "".join(char for char in (filename or "") if char.isprintable()).strip()
+    return name[:120] or "upload.csv"
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_file() -> Any:
     form = ImportForm()
@@ -52,7 +58,7 @@ def import_file() -> Any:
             actor=acting_admin(),
             now=utcnow(),
             dry_run=bool(form.dry_run.data),
-            source=upload.filename or "upload.csv",
+            source=_source_name(upload.filename),
         )
     except FileRefused as refused:
         form.file.errors.append(file_refused_message(refused, gettext))
