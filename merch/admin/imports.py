@@ -11,7 +11,6 @@ from merch.admin import acting_admin, bp
 from merch.admin.forms import ImportForm
 from merch.clock import utcnow
 from merch.directory import SHOP_HEADER, USER_HEADER, FileRefused
-from merch.extensions import db
 from merch.i18n.request import translators
 from merch.messages.directory import file_refused_message, row_error_message
 from merch.services.imports import import_csv
@@ -74,6 +73,4 @@ def import_file() -> Any:
             hidden=max(len(lines) - SHOWN_ERRORS, 0),
             bad_rows=bad_rows,
         )
-    if report.applied:
-        db.session.commit()
     return _render(form, 200, report=report)
