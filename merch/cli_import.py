@@ -9,7 +9,6 @@ from babel.support import NullTranslations, Translations
 
 from merch.clock import utcnow
 from merch.directory import FileRefused
-from merch.extensions import db
 from merch.i18n import BABEL_LOCALES, LANGUAGES
 from merch.messages.directory import file_refused_message, row_error_message
 from merch.services.imports import import_csv
@@ -58,7 +57,6 @@ def import_command(path: Path, dry_run: bool, language: str) -> None:
         message = gettext("Dry run: all %(rows)s rows are good; %(created)s would be created, %(updated)s updated.")
         click.echo(message % {"rows": report.rows, "created": report.created, "updated": report.updated})
         return
-    db.session.commit()
     message = gettext("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
     click.echo(
         message

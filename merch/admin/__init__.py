@@ -6,7 +6,7 @@ Routes live in one module per capability (areas, shops, users, imports, audit, r
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -36,6 +36,10 @@ def _admins_only() -> Any:
         return login_manager.unauthorized()
     if current_user.role != "admin":
         abort(403)
+    # No name, code or search holds a NUL; PostgreSQL refuses one in any query (a 500).
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
     return None
 
 

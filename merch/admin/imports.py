@@ -11,7 +11,6 @@ from merch.admin import acting_admin, bp
 from merch.admin.forms import ImportForm
 from merch.clock import utcnow
 from merch.directory import SHOP_HEADER, USER_HEADER, FileRefused
-from merch.extensions import db
 from merch.i18n.request import translators
 from merch.messages.directory import file_refused_message, row_error_message
 from merch.services.imports import import_csv
@@ -33,6 +32,12 @@ def _render(form: ImportForm, status: int = 200, **context: Any) -> Any:
     )
 
 
+def _source_name(filename: str | None) -> str:
+    """The uploaded file's name as the audit log keeps it (printable, at most 120 characters)."""
+    name = "".join(char for char in (filename or "") if char.isprintable()).strip()
+    return name[:120] or "upload.csv"
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_file() -> Any:
     form = ImportForm()
@@ -52,7 +57,7 @@ def import_file() -> Any:
             actor=acting_admin(),
             now=utcnow(),
             dry_run=bool(form.dry_run.data),
-            source=upload.filename or "upload.csv",
+            source=_source_name(upload.filename),
         )
     except FileRefused as refused:
         form.file.errors.append(file_refused_message(refused, gettext))
@@ -68,6 +73,4 @@ def import_file() -> Any:
             hidden=max(len(lines) - SHOWN_ERRORS, 0),
             bad_rows=bad_rows,
         )
-    if report.applied:
-        db.session.commit()
     return _render(form, 200, report=report)

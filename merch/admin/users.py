@@ -7,17 +7,19 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from werkzeug.security import generate_password_hash
 
 from merch.admin import acting_admin, bp
 from merch.admin.forms import ROLE_CHOICES, ActiveForm, PasswordForm, UserForm, message
 from merch.admin.paging import page_of
 from merch.admin.shops import _like
 from merch.clock import utcnow
+from merch.database import release, writing
 from merch.directory import FieldProblem
 from merch.extensions import db
 from merch.models import Role, Shop, User
+from merch.services.accounts import hash_password
 from merch.services.users import (
     UserFields,
     create_user,
@@ -65,14 +67,15 @@ def _user_or_404(user_id: int) -> User:
 def new_user() -> Any:
     form = UserForm(actor=acting_admin())
     if form.validate_on_submit():
-        create_user(
-            form.username.data,
-            _fields(form),
-            generate_password_hash(form.password.data),
-            actor=acting_admin(),
-            now=utcnow(),
-        )
-        db.session.commit()
+        fields = _fields(form)
+        release()  # no lock held while the password is hashed
+        password_hash = hash_password(form.password.data)
+        try:
+            with writing():
+                create_user(form.username.data, fields, password_hash, actor=acting_admin(), now=utcnow())
+        except IntegrityError:  # the same username saved by someone else meanwhile
+            form.username.errors = [message(FieldProblem("taken", {"value": form.username.data}))]
+            return render_template("admin/user_form.html", form=form, user=None), 422
         flash(_("User %(username)s created.", username=form.username.data), "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.is_submitted() else 200
@@ -109,8 +112,10 @@ def user_password(user_id: int) -> Any:
     user = _user_or_404(user_id)
     password_form = PasswordForm()
     if password_form.validate_on_submit():
-        reset_password(user, password_form.password.data, actor=acting_admin(), now=utcnow())
-        db.session.commit()
+        release()  # no lock held while the password is hashed
+        password_hash = hash_password(password_form.password.data)
+        with writing():
+            reset_password(user, password_hash, actor=acting_admin(), now=utcnow())
         flash(
             _("New password set for %(username)s; they were signed out of the app.", username=user.username), "success"
         )

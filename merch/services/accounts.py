@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from merch.database import reading
@@ -97,16 +97,6 @@ def token_record(token: str, now: datetime) -> ApiToken | None:
     if not record.user.active:
         return None
     return record
-
-
-def revoke_tokens(user: User, now: datetime) -> None:
-    """End every live bearer token of a user at once (deactivation, password reset)."""
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def shops_visible_to(user: User) -> Select[tuple[int]]:

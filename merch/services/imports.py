@@ -3,7 +3,11 @@
 All or nothing: every row is checked (``merch.directory`` for the row itself, here for what
 the database says), every bad row reported; only a file without one is written, in one
 transaction with its audit entries. An existing code or username is updated, not
-duplicated; areas named in the file are created. The caller commits.
+duplicated; areas named in the file are created.
+
+Three phases, so no write lock is held while 1,500 passwords are hashed: checks in a
+reading transaction, hashing outside any transaction, then one short writing
+transaction (``merch.database.writing``) that re-reads what it changes and commits.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from merch.database import reading, writing
 from merch.directory import FieldProblem, ParsedFile, RowError, ShopRow, UserRow, parse_csv
 from merch.extensions import db
 from merch.models import Area, Role, Shop, User
@@ -50,12 +55,13 @@ class ImportReport:
 
 
 def _by_code(model: Any, column: Any, codes: Iterable[str], *options: Any) -> dict[str, Any]:
-    """Rows whose ``column`` is in ``codes``, in chunks of IN lists, keyed by that column."""
+    """Rows whose ``column`` is in ``codes`` (chunked IN lists, freshly read), keyed by it."""
     wanted = sorted(set(codes))
     found: dict[str, Any] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        for row in db.session.scalars(select(model).where(column.in_(chunk)).options(*options)):
+        query = select(model).where(column.in_(chunk)).options(*options).execution_options(populate_existing=True)
+        for row in db.session.scalars(query):
             found[getattr(row, column.key)] = row
     return found
 
@@ -69,18 +75,30 @@ def _parallel(function: Any, items: Sequence[T]) -> list[Any]:
 
 
 def import_csv(data: bytes, *, actor: User | None, now: datetime, dry_run: bool, source: str) -> ImportReport:
-    """Check and (if every row is good and not ``dry_run``) apply an import file.
+    """Check and (if every row is good and not ``dry_run``) apply and commit an import file.
 
     Raises ``merch.directory.FileRefused`` when the file cannot be read at all.
     """
     parsed = parse_csv(data)
     report = ImportReport(parsed.kind, parsed.row_count + _bad_lines(parsed), list(parsed.errors), dry_run=dry_run)
-    if parsed.kind == "shops":
-        _import_shops(parsed, report, actor, now, source)
-    else:
-        _import_users(parsed, report, actor, now, source)
+    with reading():
+        if parsed.kind == "shops":
+            existing = _check_shops(parsed, report)
+        else:
+            existing = _check_users(parsed, report, actor)
     report.errors.sort(key=lambda error: error.line)
-    if report.applied:
+    if not report.applied:
+        _count(report, parsed.shops or parsed.users, existing)
+        return report
+    hashes: list[str | None] = []
+    if parsed.kind == "users":
+        users: dict[str, User] = existing
+        hashes = _parallel(lambda row: _new_hash(row, users.get(row.username)), parsed.users)
+    with writing():
+        if parsed.kind == "shops":
+            _write_shops(parsed.shops, report, actor, now, source)
+        else:
+            _write_users(parsed.users, hashes, report, actor, now, source)
         record_change(
             actor=actor,
             action="import.run",
@@ -97,10 +115,6 @@ def import_csv(data: bytes, *, actor: User | None, now: datetime, dry_run: bool,
             },
             now=now,
         )
-        db.session.flush()
-    else:
-        # Nothing of a refused or dry-run import may reach the database.
-        db.session.rollback()
     return report
 
 
@@ -108,28 +122,43 @@ def _bad_lines(parsed: ParsedFile) -> int:
     return len({error.line for error in parsed.errors})
 
 
+def _count(report: ImportReport, rows: Sequence[Any], existing: dict[str, Any]) -> None:
+    """For a dry run: how many rows would create and how many would update."""
+    report.created = sum(1 for row in rows if _key(row) not in existing)
+    report.updated = len(rows) - report.created
+
+
+def _key(row: ShopRow | UserRow) -> str:
+    return row.code if isinstance(row, ShopRow) else row.username
+
+
+def _missing_areas(codes: set[str]) -> list[str]:
+    return sorted(codes - set(_by_code(Area, Area.code, codes)))
+
+
 def _areas_for(
     codes: set[str], report: ImportReport, actor: User | None, now: datetime, source: str
 ) -> dict[str, Area]:
+    """Inside the write: the areas named, creating those still missing."""
     areas = _by_code(Area, Area.code, codes)
     missing = sorted(codes - set(areas))
     report.areas_created = missing
-    if report.errors or report.dry_run:
-        return areas
     for code in missing:
         areas[code] = create_area(code, code, actor=actor, now=now, via=source)
     return areas
 
 
-def _import_shops(parsed: ParsedFile, report: ImportReport, actor: User | None, now: datetime, source: str) -> None:
-    existing: dict[str, Shop] = _by_code(Shop, Shop.code, (row.code for row in parsed.shops), joinedload(Shop.area))
-    areas = _areas_for({row.area for row in parsed.shops}, report, actor, now, source)
-    if not report.applied:
-        _count(report, parsed.shops, existing, key=lambda row: row.code)
-        return
-    for row in parsed.shops:
-        fields = _shop_fields(row, areas[row.area], existing.get(row.code))
+def _check_shops(parsed: ParsedFile, report: ImportReport) -> dict[str, Shop]:
+    report.areas_created = _missing_areas({row.area for row in parsed.shops})
+    return _by_code(Shop, Shop.code, (row.code for row in parsed.shops))
+
+
+def _write_shops(rows: list[ShopRow], report: ImportReport, actor: User | None, now: datetime, source: str) -> None:
+    existing: dict[str, Shop] = _by_code(Shop, Shop.code, (row.code for row in rows), joinedload(Shop.area))
+    areas = _areas_for({row.area for row in rows}, report, actor, now, source)
+    for row in rows:
         shop = existing.get(row.code)
+        fields = _shop_fields(row, areas[row.area], shop)
         if shop is None:
             create_shop(row.code, fields, actor=actor, now=now, via=source)
             report.created += 1
@@ -154,28 +183,33 @@ def _shop_fields(row: ShopRow, area: Area, shop: Shop | None) -> ShopFields:
     )
 
 
-def _count(report: ImportReport, rows: Sequence[Any], existing: dict[str, Any], key: Any) -> None:
-    """For a dry run: how many rows would create and how many would update."""
-    report.created = sum(1 for row in rows if key(row) not in existing)
-    report.updated = len(rows) - report.created
-
-
-def _import_users(parsed: ParsedFile, report: ImportReport, actor: User | None, now: datetime, source: str) -> None:
+def _check_users(parsed: ParsedFile, report: ImportReport, actor: User | None) -> dict[str, User]:
     rows = parsed.users
-    existing: dict[str, User] = _by_code(
-        User, User.username, (row.username for row in rows), joinedload(User.shop), joinedload(User.area)
-    )
+    existing: dict[str, User] = _by_code(User, User.username, (row.username for row in rows))
     shops: dict[str, Shop] = _by_code(Shop, Shop.code, (row.shop for row in rows if row.shop), joinedload(Shop.area))
     for row in rows:
         problem = _user_problem(row, shops, existing, actor)
         if problem is not None:
             report.errors.append(RowError(row.line, problem[0], problem[1]))
-    supervisor_areas = {row.area for row in rows if row.role == Role.SUPERVISOR and row.area}
-    areas = _areas_for(supervisor_areas, report, actor, now, source)
-    if not report.applied:
-        _count(report, rows, existing, key=lambda row: row.username)
-        return
-    hashes = _parallel(lambda row: _new_hash(row, existing.get(row.username)), rows)
+    report.areas_created = _missing_areas({row.area for row in rows if row.role == Role.SUPERVISOR and row.area})
+    return existing
+
+
+def _write_users(
+    rows: list[UserRow],
+    hashes: list[str | None],
+    report: ImportReport,
+    actor: User | None,
+    now: datetime,
+    source: str,
+) -> None:
+    existing: dict[str, User] = _by_code(
+        User, User.username, (row.username for row in rows), joinedload(User.shop), joinedload(User.area)
+    )
+    shops: dict[str, Shop] = _by_code(Shop, Shop.code, (row.shop for row in rows if row.shop))
+    areas = _areas_for(
+        {row.area for row in rows if row.role == Role.SUPERVISOR and row.area}, report, actor, now, source
+    )
     for row, password_hash in zip(rows, hashes, strict=True):
         fields = UserFields(
             name=row.name,
@@ -186,7 +220,8 @@ def _import_users(parsed: ParsedFile, report: ImportReport, actor: User | None, 
         )
         user = existing.get(row.username)
         if user is None:
-            create_user(row.username, fields, password_hash, actor=actor, now=now, via=source)
+            # Checked to have a password: a new user's hash is never None.
+            create_user(row.username, fields, password_hash or "", actor=actor, now=now, via=source)
             report.created += 1
         elif update_user(user, fields, actor=actor, now=now, password_hash=password_hash, via=source):
             report.updated += 1
@@ -215,7 +250,10 @@ def _user_problem(
 
 
 def _new_hash(row: UserRow, user: User | None) -> str | None:
-    """The hash to store: a new user's, or a changed password's; None to keep the old one."""
+    """The hash to store: a new user's, or a changed password's; None to keep the old one.
+
+    Runs on worker threads with no transaction open: ``user`` was loaded by the checks.
+    """
     if row.password is None:
         return None
     if user is not None and check_password_hash(user.password_hash, row.password):

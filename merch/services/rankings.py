@@ -53,7 +53,7 @@ class ShopRow:
     opens_at: time
     closes_at: time
     opened_on: date
-    active: bool = True
+    active: bool = True  # an inactive (closed) shop is not ranked
 
     @property
     def hours(self) -> ShopHours:
@@ -217,7 +217,9 @@ def rank_shops(
     """Rank ``shops`` over the requested period and the one of the same length before it.
 
     ``every_shop`` says ``shops`` is the whole brand, so the queries need no shop filter.
+    A shop made inactive (closed) is left out: it owes no checklists any more.
     """
+    shops = [shop for shop in shops if shop.active]
     if not shops:
         return []
     # Shops whose today is the same share one aggregate (usually there is one group).

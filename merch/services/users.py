@@ -1,8 +1,9 @@
 """People: admins create and edit users, reset passwords and deactivate them, all audited.
 
-A deactivated user cannot sign in; their bearer tokens are revoked in the same
-transaction, and their page session stops at the next request (the login manager's user
-loader refuses inactive users).
+A deactivated user cannot sign in; their page sign-ins and bearer tokens are ended in
+the same transaction (``sign_out_everywhere``), and the login manager's user loader
+refuses inactive users anyway. Passwords are hashed by the caller beforehand
+(``hash_password``), outside any writing transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from merch.extensions import db
 from merch.models import Area, Role, Shop, User
 from merch.services.audit import record_change
-from merch.services.sessions import sign_out_everywhere
+from merch.services.sessions import change_password, sign_out_everywhere
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,7 @@ def update_user(
     _apply(user, fields)
     after = user_snapshot(user)
     if password_hash is not None:
-        user.password_hash = password_hash
-        sign_out_everywhere(user, now)
+        change_password(user, password_hash, now)
         after["password"] = "changed"
     if after == before:
         return False
@@ -100,10 +100,9 @@ def update_user(
     return True
 
 
-def reset_password(user: User, password: str, *, actor: User | None, now: datetime) -> None:
-    """Give a user a new password; their browser sign-ins and bearer tokens stop working."""
-    user.set_password(password)
-    sign_out_everywhere(user, now)
+def reset_password(user: User, password_hash: str, *, actor: User | None, now: datetime) -> None:
+    """Give a user a new password (already hashed); their sign-ins and tokens end."""
+    change_password(user, password_hash, now)
     record_change(
         actor=actor,
         action="user.reset_password",

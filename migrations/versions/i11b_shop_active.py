@@ -17,8 +17,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('shops', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
+    # A plain ADD COLUMN (no batch copy): SQLite can add a NOT NULL column with a constant
+    # default in place, and recreating `shops` would trip the foreign keys that point at it.
+    op.add_column('shops', sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False))
 
 
 def downgrade():

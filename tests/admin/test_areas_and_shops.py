@@ -99,10 +99,15 @@ def test_each_wrong_shop_field_gets_its_own_message(client, signed_in_admin):
 
 def test_garbage_in_every_field_is_a_4xx_never_a_500(client, signed_in_admin):
     for url in ("/admin/shops/new", "/admin/areas/new", "/admin/users/new"):
-        response = post_form(client, url, {name: "\x00" + "x" * 5000 for name in GOOD_SHOP} | {"role": "x" * 999})
-        assert response.status_code == 422, url
+        long = post_form(client, url, {name: "x" * 5000 for name in GOOD_SHOP} | {"role": "x" * 999})
+        nul = post_form(client, url, {name: "\x00" + "x" * 50 for name in GOOD_SHOP})
+        assert long.status_code == 422, url
+        assert nul.status_code == 400, url
     assert client.get("/admin/shops?page=abc&q=" + "%" * 300).status_code == 200
     assert client.get("/admin/shops?page=99999").status_code == 200
+    assert client.get("/admin/shops?q=%00").status_code == 400
+    assert client.get("/admin/audit?actor=%00&action=%00").status_code == 400
+    assert client.get("/admin/shops/ZZ%00").status_code == 400
     assert client.get("/admin/shops/NOPE").status_code == 404
 
 

@@ -157,3 +157,11 @@ def test_audit_list_pages_in_a_fixed_number_of_queries(client, signed_in_admin, 
 
     assert len(many) == len(few)
     assert "u79" in page and "u0<" not in page and "Page 1 of 2" in page
+
+
+def test_a_hostile_file_name_is_kept_printable_in_the_audit_log(client, signed_in_admin):
+    response = upload(client, SHOPS.encode(), filename="sh\tops\u200b" + "x" * 300 + ".csv")
+
+    assert response.status_code == 200
+    target = db.session.scalar(select(AuditEntry.target).where(AuditEntry.action == "import.run"))
+    assert target.startswith("shopsxxx") and len(target) == 120

@@ -196,3 +196,23 @@ def test_a_file_in_neither_encoding_or_with_a_wrong_header_is_refused(runner, wr
 
     result = runner.invoke(args=["import", str(write_file("x.csv", b"name,code\nx,y\n"))])
     assert result.exit_code != 0 and "The first line must be the header" in result.output
+
+
+def test_passwords_are_hashed_with_no_transaction_open(runner, write_file, monkeypatch):
+    # A writing transaction holds SQLite's write lock: 1,500 hashes must not run inside one.
+    from merch.services import imports
+
+    runner.invoke(args=["import", str(write_file("shops.csv", SHOPS.encode()))])
+    seen = []
+    original = imports._parallel
+
+    def watched(function, items):
+        seen.append(db.session().in_transaction())
+        return original(function, items)
+
+    monkeypatch.setattr(imports, "_parallel", watched)
+
+    result = runner.invoke(args=["import", str(write_file("users.csv", USERS.encode()))])
+
+    assert result.exit_code == 0, result.output
+    assert seen == [False]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import g
 from sqlalchemy import func, select
 
 from merch.extensions import db
 from merch.models import ApiToken, AuditEntry, User
+from merch.services.users import set_active
 from tests import factories
 from tests.admin.conftest import post_form
-from tests.conftest import api_login, page_login
+from tests.conftest import api_login, csrf_from, page_login
 
 
 def other_client(app):
@@ -172,3 +175,23 @@ def test_user_list_filters_and_keeps_a_fixed_number_of_queries(client, signed_in
 
     assert page.status_code == 200 and len(many) == len(few)
     assert "u00" in supervisors and "u02" in supervisors and "u01" not in supervisors and "staff-a" not in supervisors
+
+
+def test_deactivation_also_ends_a_remembered_sign_in(app, admin):
+    staff = factories.make_user("staff", username="li")
+    db.session.commit()
+    phone = app.test_client()
+    token = csrf_from(phone.get("/login").get_data(as_text=True))
+    signed_in = phone.post(
+        "/login", data={"username": "li", "password": factories.PASSWORD, "remember": "y", "csrf_token": token}
+    )
+    assert signed_in.status_code == 302 and phone.get_cookie("remember_token") is not None
+    phone.delete_cookie("session")  # the browser was closed: only the remember cookie is left
+    assert phone.get("/").status_code == 200
+
+    set_active(staff, False, actor=admin, now=datetime(2026, 11, 24, tzinfo=UTC))
+    db.session.commit()
+    phone.delete_cookie("session")
+
+    home = phone.get("/")
+    assert home.status_code == 302 and "/login" in home.headers["Location"]

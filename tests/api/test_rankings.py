@@ -218,3 +218,13 @@ def test_rankings_answer_matches_its_schema(client, staff, area_shops):
 
     validator = Draft202012Validator({**document, "$ref": "#/components/schemas/Rankings"})
     assert list(validator.iter_errors(body)) == []
+
+
+def test_an_inactive_shop_is_not_ranked(client, staff, area_shops):
+    _, zz2, _, _ = area_shops
+    zz2.active = False
+    db.session.commit()
+
+    body = client.get("/api/v1/rankings?days=2", headers=api_login(client, staff.username)).get_json()
+
+    assert [row["store"] for row in body["stores"]] == ["ZZ001", "ZZ003"]
