@@ -76,3 +76,36 @@ def submit(
 
 def headers_for(client: FlaskClient, user: User) -> dict[str, str]:
     return api_login(client, user.username)
+
+
+def make_visit_rules() -> list[str]:
+    """Two visit rules (the guide's V rules arrive with the full rulebook): a storefront one
+    with a photo and one reused from the opening list's window."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from merch.models import Rule, RuleVersion
+
+    storefront = Rule(key="storefront_clean", area="storefront", kind="yes_no", position=100)
+    db.session.add(storefront)
+    db.session.flush()
+    db.session.add(
+        RuleVersion(
+            rule_id=storefront.id,
+            version=1,
+            params={},
+            weight=2,
+            photo_required=True,
+            shifts=["visit"],
+            titles={"en": "Storefront clean", "zh-Hant": "門面整潔", "zh-Hans": "门面整洁"},
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+    )
+    window = db.session.scalar(
+        select(RuleVersion).join(Rule).where(Rule.key == "window_clean").order_by(RuleVersion.version.desc())
+    )
+    assert window is not None
+    window.shifts = [*window.shifts, "visit"]
+    db.session.commit()
+    return ["storefront_clean", "window_clean"]
