@@ -4,32 +4,42 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import jpeg_bytes
-from tests.supervision import headers_for, make_cast, make_visit_rules, submit
+from tests.factories import passing_answers
+from tests.supervision import distinct_photos, headers_for, make_cast, submit
+
+# The guide's visit (巡場) rules: the opening ones but the window refresh, and the storefront.
+VISIT_KEYS = {key for key in passing_answers() if key != "window_refresh"} | {"storefront", "pop_layout"}
 
 
 @pytest.fixture
 def cast(shop, staff):
-    cast = make_cast(shop, staff)
-    make_visit_rules()
-    return cast
+    return make_cast(shop, staff)
 
 
 def visit_photos():
-    return {"photo.storefront": jpeg_bytes(colour=(10, 120, 240)), "photo.window": jpeg_bytes(colour=(240, 10, 120))}
+    return distinct_photos(("folded", "hanging", "window", "storefront"))
 
 
-VISIT_ANSWERS = {"storefront_clean": {"ok": True}, "window_clean": {"ok": False}}
+def visit_answers():
+    answers = {key: value for key, value in passing_answers().items() if key in VISIT_KEYS}
+    answers.update({"storefront": {"ok": True}, "pop_layout": {"ok": True}})
+    answers["window_clean"] = {"ok": False}  # weight 2 of 21
+    return answers
 
 
 def test_a_supervisor_visits_a_shop_of_their_area(client, cast):
     body = submit(
-        client, headers_for(client, cast.supervisor), VISIT_ANSWERS, shift="visit", photos=visit_photos(), store="ZZ001"
+        client,
+        headers_for(client, cast.supervisor),
+        visit_answers(),
+        shift="visit",
+        photos=visit_photos(),
+        store="ZZ001",
     )
 
     assert body["shift"] == "visit" and body["store"] == "ZZ001" and body["submitted_by"] == "super1"
-    assert [item["key"] for item in body["items"]] == ["window_clean", "storefront_clean"]
-    assert body["score"] == 50.0 and body["late"] is False
+    assert {item["key"] for item in body["items"]} == VISIT_KEYS
+    assert body["score"] == 90.0 and body["late"] is False  # 18/20
 
 
 def test_the_visit_checklist_lists_the_visit_rules(client, cast):
@@ -37,13 +47,13 @@ def test_the_visit_checklist_lists_the_visit_rules(client, cast):
 
     body = response.get_json()
     assert response.status_code == 200, body
-    assert body["shift"] == "visit" and {item["key"] for item in body["items"]} == {"storefront_clean", "window_clean"}
+    assert body["shift"] == "visit" and {item["key"] for item in body["items"]} == VISIT_KEYS
 
 
 def test_two_visits_on_one_day_are_both_kept(client, cast):
     supervisor = headers_for(client, cast.supervisor)
-    first = submit(client, supervisor, VISIT_ANSWERS, shift="visit", photos=visit_photos(), store="ZZ001")
-    second = submit(client, supervisor, VISIT_ANSWERS, shift="visit", photos=visit_photos(), store="ZZ001")
+    first = submit(client, supervisor, visit_answers(), shift="visit", photos=visit_photos(), store="ZZ001")
+    second = submit(client, supervisor, visit_answers(), shift="visit", photos=visit_photos(), store="ZZ001")
 
     assert first["id"] != second["id"]
 
@@ -54,7 +64,7 @@ def test_visit_scope(client, cast):
 
         return client.post(
             "/api/v1/submissions",
-            data=submission_form(VISIT_ANSWERS, shift=shift, photos=visit_photos(), store=store),
+            data=submission_form(visit_answers(), shift=shift, photos=visit_photos(), store=store),
             headers={**headers_for(client, user), "Idempotency-Key": new_key()},
             content_type="multipart/form-data",
         )
@@ -71,9 +81,9 @@ def test_visit_scope(client, cast):
 
 def test_a_visit_shows_on_the_board_and_is_never_a_checklist_state(client, cast):
     supervisor = headers_for(client, cast.supervisor)
-    submit(client, supervisor, VISIT_ANSWERS, shift="visit", photos=visit_photos(), store="ZZ001")
+    submit(client, supervisor, visit_answers(), shift="visit", photos=visit_photos(), store="ZZ001")
 
     row = next(r for r in client.get("/api/v1/board", headers=supervisor).get_json()["stores"] if r["store"] == "ZZ001")
 
-    assert row["last_visit"] == {"date": "2026-11-24", "score": 50.0}
+    assert row["last_visit"] == {"date": "2026-11-24", "score": 90.0}
     assert row["opening"]["state"] == "due" and row["opening"]["submission_id"] is None
