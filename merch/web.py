@@ -20,8 +20,9 @@ from merch.request_body import read_whole_body
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Kept on g for one request; "_login_user" is where Flask-Login caches the signed-in user.
-REQUEST_SCOPED = ("merch_language", "api_user", "api_token", "_login_user")
+# Kept on g for one request; "_login_user" is where Flask-Login caches the signed-in user,
+# "csrf_token" where Flask-WTF caches the session's signed token.
+REQUEST_SCOPED = ("merch_language", "api_user", "api_token", "_login_user", "csrf_token")
 
 # Pages load only their own assets; photo previews are blob: URLs made by the page.
 SECURITY_HEADERS = {

@@ -16,14 +16,21 @@ from tests.conftest import api_login
 
 @dataclass
 class Cast:
-    area: Area
-    shop: Shop
-    staff: User
-    supervisor: User
-    other_shop: Shop
-    other_staff: User
-    other_supervisor: User
-    admin: User
+    """Ids of the people and places; each attribute reads a live row (requests end sessions)."""
+
+    ids: dict[str, int]
+
+    def _get(self, model: Any, name: str) -> Any:
+        return db.session.get(model, self.ids[name])
+
+    area = property(lambda self: self._get(Area, "area"))
+    shop = property(lambda self: self._get(Shop, "shop"))
+    staff = property(lambda self: self._get(User, "staff"))
+    supervisor = property(lambda self: self._get(User, "supervisor"))
+    other_shop = property(lambda self: self._get(Shop, "other_shop"))
+    other_staff = property(lambda self: self._get(User, "other_staff"))
+    other_supervisor = property(lambda self: self._get(User, "other_supervisor"))
+    admin = property(lambda self: self._get(User, "admin"))
 
 
 def make_cast(shop: Shop, staff: User) -> Cast:
@@ -34,8 +41,18 @@ def make_cast(shop: Shop, staff: User) -> Cast:
     other_staff = factories.make_user("staff", shop=other_shop, username="staff2")
     other_supervisor = factories.make_user("supervisor", area=other_area, username="super2")
     admin = factories.make_user("admin", username="admin")
+    ids = {
+        "area": shop.area_id,
+        "shop": shop.id,
+        "staff": staff.id,
+        "supervisor": supervisor.id,
+        "other_shop": other_shop.id,
+        "other_staff": other_staff.id,
+        "other_supervisor": other_supervisor.id,
+        "admin": admin.id,
+    }
     db.session.commit()
-    return Cast(shop.area, shop, staff, supervisor, other_shop, other_staff, other_supervisor, admin)
+    return Cast(ids)
 
 
 _shade = itertools.count(1)
@@ -75,4 +92,7 @@ def submit(
 
 
 def headers_for(client: FlaskClient, user: User) -> dict[str, str]:
-    return api_login(client, user.username)
+    from sqlalchemy import inspect
+
+    username = db.session.get(User, inspect(user).identity[0]).username  # type: ignore[union-attr]
+    return api_login(client, username)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -18,6 +17,7 @@ from merch.i18n.request import current_language
 from merch.models import ACTION_STATUSES, CorrectiveAction, Role, User
 from merch.services.actions import actions_query, close_action, verify_action, visible_action
 from merch.services.submissions import BadPhotoField, Limits, photos_from_files
+from merch.storage import storage_for
 
 CLOSE_FIELD = "photo"
 
@@ -75,7 +75,7 @@ def close_action_call(user: User, action_id: int) -> Any:
         note or "",
         photos,
         Limits.from_config(current_app.config),
-        Path(current_app.config["UPLOAD_FOLDER"]),
+        storage_for(current_app),
         utcnow(),
     )
     return jsonify(_reloaded(action_id, user))

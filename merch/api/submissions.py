@@ -15,7 +15,7 @@ from merch.clock import utcnow
 from merch.database import reading
 from merch.error_responses import ApiError
 from merch.i18n.request import current_language
-from merch.models import Role, Submission, User
+from merch.models import VISIT, Role, Submission, User
 from merch.rulebook import SHIFTS
 from merch.services.accounts import can_view_submission
 from merch.services.checklists import load_submission
@@ -49,7 +49,7 @@ def parse_submission(user: User) -> SubmissionRequest:
     if not isinstance(answers, dict):
         raise ApiError(400, "bad_request", "answers")
     shift = payload.get("shift")
-    if shift not in SHIFTS:
+    if shift not in (*SHIFTS, VISIT):
         raise ApiError(400, "bad_request", "shift")
     files = ((name, storage.stream) for name, storage in request.files.items(multi=True))
     try:
@@ -66,6 +66,7 @@ def parse_submission(user: User) -> SubmissionRequest:
         photos=photos,
         business_date=payload.get("business_date"),
         completed_at=payload.get("completed_at"),
+        store=payload.get("store"),
     )
 
 
@@ -77,9 +78,10 @@ def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
 
 
 @bp.post("/submissions")
-@requires_user(Role.STAFF)
+@requires_user(Role.STAFF, Role.SUPERVISOR)
 def create_submission(user: User) -> Any:
-    """Submit a checklist (staff only)."""
+    """Submit a checklist: staff their shop's opening or closing, supervisors a visit."""
+    # Whether a supervisor's shift is allowed is read from the payload (403 after parsing).
     stored, created = submit(parse_submission(user))
     with reading():
         submission = load_submission(stored.id) or stored

@@ -7,13 +7,13 @@ pointing at them do.
 
 from __future__ import annotations
 
-import secrets
+import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from merch.database import release, writing
 from merch.extensions import db
 from merch.messages.refusals import Refused
 from merch.models import (
@@ -31,6 +31,9 @@ from merch.models import (
 from merch.photos import PhotoRejected, process_photo
 from merch.services.accounts import shops_visible_to
 from merch.services.submissions import Limits, UploadedPhoto
+from merch.storage import PhotoStorage, photo_keys
+
+logger = logging.getLogger(__name__)
 
 MAX_NOTE = 2000
 VERIFY_CHOICES = ("verified", "reopened")
@@ -89,10 +92,14 @@ def close_action(
     note: str,
     photos: list[UploadedPhoto],
     limits: Limits,
-    upload_folder: Path,
+    storage: PhotoStorage,
     now: datetime,
 ) -> CorrectiveAction:
-    """Staff of the shop close an open action with a note and at least one new photo."""
+    """Staff of the shop close an open action with a note and at least one new photo.
+
+    The photos go through the checklist's pipeline (sizes, format, pixels, re-encoding);
+    decoding happens outside any transaction, the writes in one short one.
+    """
     if user.role != Role.STAFF:
         raise ActionRefused(403, "forbidden")
     if action.status != ACTION_OPEN:
@@ -107,6 +114,9 @@ def close_action(
     for photo in photos:
         if len(photo.data) > limits.max_photo_bytes:
             raise ActionRefused(413, "payload_too_large", "photo", megabytes=limits.max_photo_bytes // 1_000_000)
+    action_id, shop = action.id, action.shop
+    area = action.item.area
+    release()
     processed = []
     for photo in photos:
         try:
@@ -114,46 +124,47 @@ def close_action(
         except PhotoRejected as rejected:
             raise ActionRefused(rejected.status, rejected.code, "photo", **rejected.params) from None
 
-    shop: Shop = action.shop
-    folder = upload_folder / f"shop-{shop.id}" / "actions"
-    written: list[Path] = []
+    written: list[str] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for field_name, result in processed:
-            stem = secrets.token_hex(16)
-            display = folder / f"{stem}.jpg"
-            thumb = folder / f"{stem}.thumb.jpg"
-            for path, data in ((display, result.display_jpeg), (thumb, result.thumb_jpeg)):
-                path.write_bytes(data)
-                written.append(path)
-            earlier = db.session.scalar(
-                select(Photo.id).where(Photo.sha256 == result.sha256).order_by(Photo.id).limit(1)
-            )
-            action.photos.append(
-                Photo(
-                    submission_id=action.submission_id,
-                    area=action.item.area,
-                    field_name=field_name,
-                    sha256=result.sha256,
-                    source_format=result.source_format,
-                    width=result.width,
-                    height=result.height,
-                    display_path=str(display.relative_to(upload_folder)),
-                    thumb_path=str(thumb.relative_to(upload_folder)),
-                    captured_at=_aware(result.captured_at, shop),
-                    uploaded_at=now,
-                    duplicate_of_id=earlier,
+        with writing():
+            action = db.session.get(CorrectiveAction, action_id)  # type: ignore[assignment]
+            if action is None or action.status != ACTION_OPEN:
+                raise ActionRefused(422, "invalid_answer", "status", reason="action_not_open")
+            day = now.astimezone(shop.zone).date()
+            for field_name, result in processed:
+                display_key, thumb_key = photo_keys(shop.id, day)
+                for key, data in ((display_key, result.display_jpeg), (thumb_key, result.thumb_jpeg)):
+                    written.append(key)
+                    storage.put(key, data)
+                earlier = db.session.scalar(
+                    select(Photo.id).where(Photo.sha256 == result.sha256).order_by(Photo.id).limit(1)
                 )
-            )
-        action.status = ACTION_CLOSED
-        action.closed_by_id = user.id
-        action.closed_at = now
-        action.note = note
-        db.session.commit()
+                action.photos.append(
+                    Photo(
+                        submission_id=action.submission_id,
+                        area=area,
+                        field_name=field_name,
+                        sha256=result.sha256,
+                        source_format=result.source_format,
+                        width=result.width,
+                        height=result.height,
+                        display_path=display_key,
+                        thumb_path=thumb_key,
+                        captured_at=_aware(result.captured_at, shop),
+                        uploaded_at=now,
+                        duplicate_of_id=earlier,
+                    )
+                )
+            action.status = ACTION_CLOSED
+            action.closed_by_id = user.id
+            action.closed_at = now
+            action.note = note
     except BaseException:
-        db.session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
+        for key in written:
+            try:
+                storage.delete(key)
+            except Exception:  # noqa: BLE001 - the request's own error is the one to report
+                logger.warning("could not remove %s after a failed close", key, exc_info=True)
         raise
     return action
 
@@ -178,3 +189,19 @@ def verify_action(action: CorrectiveAction, user: User, choice: str, comment: st
     action.verify_comment = comment.strip()[:MAX_NOTE]
     db.session.flush()
     return action
+
+
+def shop_open_actions(shop: Shop) -> list[CorrectiveAction]:
+    """A shop's actions still to fix (open) or waiting for the supervisor (closed)."""
+    return list(
+        db.session.scalars(
+            select(CorrectiveAction)
+            .where(CorrectiveAction.shop_id == shop.id, CorrectiveAction.status != ACTION_VERIFIED)
+            .options(
+                joinedload(CorrectiveAction.item).joinedload(ItemResult.rule_version),
+                joinedload(CorrectiveAction.opened_by),
+                selectinload(CorrectiveAction.submission).selectinload(Submission.photos),
+            )
+            .order_by(CorrectiveAction.opened_at, CorrectiveAction.id)
+        ).unique()
+    )

@@ -9,14 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from merch.extensions import db
 from merch.messages.refusals import Refused
-from merch.models import REVIEWED, SENT_BACK, ItemOverride, Submission, User
+from merch.models import REVIEWED, SENT_BACK, ItemOverride, Photo, Submission, User
 from merch.scoring import submission_score
 from merch.services.actions import open_action
 
 REVIEW_ACTIONS = (REVIEWED, SENT_BACK)
 MAX_COMMENT = 2000
+# Enough rows to find each area's photo among the last few checklists.
+MAX_PREVIOUS_ROWS = 40
 
 
 class ReviewRefused(Refused):
@@ -123,3 +127,27 @@ def review_submission(submission: Submission, reviewer: User, review: ReviewRequ
         open_action(submission, by_key[wanted.key], reviewer, wanted.comment, now)
     db.session.flush()
     return submission
+
+
+def previous_area_photos(submission: Submission) -> dict[str, Photo]:
+    """Per display area, the photo of that area from the shop's latest earlier checklist.
+
+    Set beside the new photo, a change or a non-change shows without searching.
+    """
+    rows = db.session.scalars(
+        select(Photo)
+        .join(Submission, Submission.id == Photo.submission_id)
+        .where(
+            Submission.shop_id == submission.shop_id,
+            Submission.id != submission.id,
+            Submission.completed_at <= submission.completed_at,
+            Submission.status != SENT_BACK,
+            Photo.action_id.is_(None),
+        )
+        .order_by(Submission.completed_at.desc(), Submission.id.desc(), Photo.id)
+        .limit(MAX_PREVIOUS_ROWS)
+    ).all()
+    found: dict[str, Photo] = {}
+    for photo in rows:
+        found.setdefault(photo.area, photo)
+    return found

@@ -26,9 +26,11 @@ from merch.extensions import db
 from merch.messages.refusals import Refused
 from merch.models import (
     SENT_BACK,
+    VISIT,
     IdempotencyRecord,
     ItemResult,
     Photo,
+    Role,
     RuleVersion,
     Shop,
     Submission,
@@ -38,6 +40,7 @@ from merch.photos import PhotoRejected, ProcessedPhoto, check_photo_header, proc
 from merch.scoring import InvalidAnswer, ScoringContext, score_item, submission_score, validate_answer
 from merch.services.checklists import rule_versions_for, shop_hours
 from merch.services.evidence import PhotoEvidence, look_up_evidence, store_fingerprint
+from merch.services.visits import visit_shop
 from merch.storage import PhotoStorage, photo_keys
 
 logger = logging.getLogger(__name__)
@@ -102,6 +105,8 @@ class SubmissionRequest:
     photos: list[UploadedPhoto] = field(default_factory=list)
     business_date: Any = None
     completed_at: Any = None
+    # A visit names the shop visited; opening and closing are for the caller's own shop.
+    store: Any = None
 
 
 @dataclass(frozen=True)
@@ -138,9 +143,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
     # Checks read in a deferred transaction that ends before decoding: nothing below
     # holds a lock or a connection until the writes.
     with reading():
-        shop = user.shop
-        if shop is None or not shop.active:
-            raise SubmissionRefused(403, "forbidden")
+        shop = _checklist_shop(request)
         _check_sizes(request.photos, limits)
         fingerprint = _fingerprint(request)
         replay = _replayed(user, request.idempotency_key, fingerprint)
@@ -148,7 +151,9 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
             return SubmissionOutcome(replay, created=False)
         hours = shop_hours(shop)
         day, completed_at = _resolve_times(request, shop, hours)
-        if _has_submission(shop.id, request.shift, day, sent_back=False):
+        # A shop may be visited more than once a day; its two checklists only once each.
+        repeatable = request.shift == VISIT
+        if not repeatable and _has_submission(shop.id, request.shift, day, sent_back=False):
             raise SubmissionRefused(409, "already_submitted")
         versions = rule_versions_for(request.shift)
         _check_items_known(request, versions)
@@ -166,7 +171,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
             replay = _replayed(user, request.idempotency_key, fingerprint)
             if replay is not None:
                 return SubmissionOutcome(replay, created=False)
-            if _has_submission(shop.id, request.shift, day, sent_back=False):
+            if not repeatable and _has_submission(shop.id, request.shift, day, sent_back=False):
                 raise SubmissionRefused(409, "already_submitted")
             submission = _build_submission(request, shop, hours, day, completed_at, versions, answers, processed)
             db.session.add(
@@ -192,6 +197,25 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
         _remove(storage, written)
         raise
     return SubmissionOutcome(submission, created=True)
+
+
+def _checklist_shop(request: SubmissionRequest) -> Shop:
+    """The shop a checklist is for: staff fill their own shop's opening and closing;
+    supervisors visit a shop of their area (another area's: 404, existence not revealed).
+    """
+    user = request.user
+    if request.shift != VISIT:
+        if user.role != Role.STAFF or user.shop is None or not user.shop.active:
+            raise SubmissionRefused(403, "forbidden")
+        return user.shop
+    if user.role != Role.SUPERVISOR:
+        raise SubmissionRefused(403, "forbidden")
+    if not isinstance(request.store, str) or not request.store:
+        raise SubmissionRefused(400, "bad_request", "store")
+    shop = visit_shop(user, request.store)
+    if shop is None:
+        raise SubmissionRefused(404, "not_found", "store")
+    return shop
 
 
 def _build_submission(

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from merch.staff import offline, routes, switch  # noqa: E402,F401
+from merch.staff import actions, offline, routes, switch  # noqa: E402,F401

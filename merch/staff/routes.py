@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from merch.messages.localized import problem_lines, refusal
 from merch.models import Role, Submission
 from merch.rulebook import AREAS, SHIFTS
 from merch.services.accounts import can_view_submission
+from merch.services.actions import shop_open_actions
 from merch.services.checklists import (
     ChecklistStatus,
     checklist_status,
@@ -28,6 +30,7 @@ from merch.services.checklists import (
     rule_versions_for,
     shop_today,
 )
+from merch.services.sendback import awaits_resubmission, pending_resubmissions
 from merch.services.submission_list import recent_submissions
 from merch.services.submissions import (
     BadPhotoField,
@@ -65,15 +68,34 @@ def home() -> Any:
             .limit(10)
         ).all()
         return render_template(
-            "staff/home.html", shop=shop, today=today, statuses=day_statuses(shop, today, now), recent=recent
+            "staff/home.html",
+            shop=shop,
+            today=today,
+            statuses=day_statuses(shop, today, now),
+            recent=recent,
+            sent_back=pending_resubmissions(shop),
+            actions=shop_open_actions(shop),
         )
     recent = recent_submissions(current_user._get_current_object(), RECENT_LIMIT)
     return render_template("staff/overview.html", recent=recent)
 
 
+def _redo_date() -> date | None:
+    """The business date of a sent-back checklist being redone (``?date=``), else None."""
+    raw = request.args.get("date", "")
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        return None
+
+
 def _todays_status(shift: str) -> ChecklistStatus:
+    """Today's checklist, or the sent-back one of ``?date=`` that the shop may redo."""
     shop = _staff_shop()
     now = utcnow()
+    day = _redo_date()
+    if day is not None and awaits_resubmission(shop, shift, day):
+        return checklist_status(shop, shift, day, now)
     return checklist_status(shop, shift, shop_today(shop, now), now)
 
 
@@ -160,6 +182,12 @@ def submit(shift: str) -> Any:
         status_code = 400
     else:
         answers = answers_from_form(request.form, versions)
+        status = _todays_status(shift)
+        redo_day = (
+            status.business_date.isoformat()
+            if status.submission is not None and status.live_submission is None
+            else None
+        )
         try:
             files = ((name, storage.stream) for name, storage in request.files.items(multi=True))
             photos = photos_from_files(files, current_app.config["MAX_PHOTO_BYTES"])
@@ -170,8 +198,9 @@ def submit(shift: str) -> Any:
                     answers=answers,
                     idempotency_key=form.idempotency_key.data or "",
                     received_at=utcnow(),
-                    payload={"shift": shift, "answers": answers},
+                    payload={"shift": shift, "answers": answers, "business_date": redo_day},
                     photos=photos,
+                    business_date=redo_day,
                 ),
                 Limits.from_config(current_app.config),
                 storage_for(current_app),

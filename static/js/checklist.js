@@ -552,8 +552,9 @@
     }
     var answers = payloadAnswers(), items = unanswered(answers), photos = missingPhotos();
     if ((items || photos) && !window.confirm(fmt(T.incomplete, { items: items, photos: photos }))) return;
+    // A supervisor's visit names the shop visited (api.md, "Visits"); undefined is left out.
     state.sent = { payload: JSON.stringify({ shift: data.shift, business_date: data.businessDate,
-      completed_at: completedAt(), answers: answers }) };
+      completed_at: completedAt(), answers: answers, store: data.shift === "visit" ? data.store : undefined }) };
     state.status = "sending";
     save();
     send();

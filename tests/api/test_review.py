@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -42,8 +43,8 @@ def test_failing_a_passed_item_recomputes_the_score_and_keeps_the_original(clien
 
     body = response.get_json()
     assert response.status_code == 200, body
-    # 14 rules, total weight 18; failing a weight-1 rule leaves 17/18 = 94.44… → 94.4
-    assert body["score"] == 94.4
+    # 16 rules, total weight 20; failing a weight-1 rule leaves 19/20 = 95.0
+    assert body["score"] == 95.0
     assert body["original_score"] == 100.0
     assert body["status"] == "reviewed"
     assert body["review"]["by"] == "super1" and body["review"]["comment"] == "window good"
@@ -98,10 +99,11 @@ def test_score_is_recomputed_from_exact_credits_not_rounded_ones(client, cast):
 
     hang = next(i for i in body["items"] if i["key"] == "hang_count")
     assert hang["credit"] == pytest.approx(2 / 3)
-    # 100 × (18 − 2 + 2·2/3 − 1) ÷ 18 = 100 × 49/54 = 90.740… → 90.7; had the credit been
-    # stored rounded to 0.67 it would read 100 × (15 + 1.34) ÷ 18 = 90.78 → 90.8.
-    assert body["score"] == 90.7
-    assert db.session.get(Submission, created["id"]).score == Decimal("90.7")
+    # Total weight 20: 100 × (20 − 2 + 2·2/3 − 1) ÷ 20 = 100 × 55/60 = 91.666… → 91.7
+    exact = 100 * (Fraction(20 - 2 - 1) + 2 * Fraction(2, 3)) / 20
+    assert exact == Fraction(275, 3)
+    assert body["score"] == 91.7
+    assert db.session.get(Submission, created["id"]).score == Decimal("91.7")
 
 
 def test_sent_back_is_final(client, cast):
