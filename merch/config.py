@@ -25,6 +25,9 @@ class Config:
     S3_BUCKET: str | None = None
     S3_ENDPOINT_URL: str | None = None  # empty for AWS itself; MinIO, OSS, COS: their URL
     S3_PREFIX = ""  # key prefix inside the bucket, to share one bucket
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host
+    # are believed only then, so a client cannot pose as another address when there is none.
+    PROXY_COUNT = 0
     API_TOKEN_DAYS = 30
     IDEMPOTENCY_KEEP_DAYS = 7
     DEMO_PASSWORD = "demo-pass-123"
@@ -68,6 +71,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "S3_BUCKET": "MERCH_S3_BUCKET",
     "S3_ENDPOINT_URL": "MERCH_S3_ENDPOINT_URL",
     "S3_PREFIX": "MERCH_S3_PREFIX",
+    "PROXY_COUNT": "MERCH_PROXY_COUNT",
     "DEMO_PASSWORD": "MERCH_DEMO_PASSWORD",
 }
 
