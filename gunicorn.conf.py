@@ -3,13 +3,17 @@
 Threaded workers (merch.serving.ThreadWorker, gunicorn's gthread): a phone sending a
 checklist over a slow uplink holds one thread while its body arrives, never a worker
 and never a database lock (the app reads the whole body before any transaction). The
-"Limits" note of the README's Security section says what was tested.
+"Limits" note of the README's Security section says what was tested. Behind nginx
+(deploy/nginx.conf), which also buffers uploads, the threads simply wait less.
 """
 
+import multiprocessing
 import os
 
 bind = os.environ.get("MERCH_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("MERCH_WORKERS", "2"))
+# Photo decoding is CPU work and a process runs Python on one core at a time: a worker
+# per core by default, more with MERCH_WORKERS where decoding waits on storage.
+workers = int(os.environ.get("MERCH_WORKERS", str(multiprocessing.cpu_count())))
 worker_class = "merch.serving.ThreadWorker"
 # Each thread can be one slow upload; 2 workers x 16 threads = 32 phones uploading at once.
 threads = int(os.environ.get("MERCH_THREADS", "16"))
@@ -20,3 +24,9 @@ keepalive = 5
 # Request line and headers: gunicorn's defaults; bodies are capped by the app (60 MB).
 limit_request_line = 8190
 limit_request_fields = 100
+# Recycle workers now and then, so a slow leak in a library never grows without end.
+max_requests = 1000
+max_requests_jitter = 100
+accesslog = "-"
+# Only the local proxy's X-Forwarded-* headers are believed (the app's MERCH_PROXY_COUNT too).
+forwarded_allow_ips = os.environ.get("MERCH_FORWARDED_ALLOW_IPS", "127.0.0.1")

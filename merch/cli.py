@@ -94,9 +94,8 @@ def purge_command() -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same history.")
 def seed_history_command(shops: int, days: int, seed: int) -> None:
     """Add shops with a realistic past of checklists (safe to run again: adds nothing)."""
-    from pathlib import Path
-
     from merch.services.history import seed_history
+    from merch.storage import storage_for
 
     result = seed_history(
         shops,
@@ -104,7 +103,7 @@ def seed_history_command(shops: int, days: int, seed: int) -> None:
         seed,
         utcnow(),
         current_app.config["DEMO_PASSWORD"],
-        Path(current_app.config["UPLOAD_FOLDER"]),
+        storage_for(current_app),
         progress=lambda message: click.echo(message, err=True),
     )
     click.echo(

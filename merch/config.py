@@ -26,6 +26,9 @@ class Config:
     S3_BUCKET: str | None = None
     S3_ENDPOINT_URL: str | None = None  # empty for AWS itself; MinIO, OSS, COS: their URL
     S3_PREFIX = ""  # key prefix inside the bucket, to share one bucket
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto/-Host
+    # are believed only then, so a client cannot pose as another address when there is none.
+    PROXY_COUNT = 0
     API_TOKEN_DAYS = 30
     IDEMPOTENCY_KEEP_DAYS = 7
     DEMO_PASSWORD = "demo-pass-123"
@@ -52,8 +55,6 @@ class Config:
     SIGN_IN_MAX_DELAY_SECONDS = 900
     # Redis (redis://host:6379/0) keeps the sign-in counts off the database; unset: the database.
     REDIS_URL: str | None = None
-    # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto.
-    PROXY_COUNT = 0
     TESTING = False
     # Responses compressed with brotli where the browser takes it (over HTTPS), else gzip.
     COMPRESS_ALGORITHM = ["br", "gzip"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from fractions import Fraction
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from merch.extensions import db
 from merch.models import SENT_BACK, Area, ItemResult, Photo, Shop, Submission, User
 from merch.scoring import submission_score
+from merch.storage import storage_for
 
 TODAY = date(2026, 11, 24)
 
@@ -70,7 +70,7 @@ def test_photos_come_from_a_small_pool_of_real_files(app, runner):
     paths = set(db.session.scalars(select(Photo.display_path)))
     assert 1 < len(paths) <= 6
     for path in paths:
-        assert (Path(app.config["UPLOAD_FOLDER"]) / path).read_bytes()[:2] == b"\xff\xd8"
+        assert storage_for(app).get(path)[:2] == b"\xff\xd8"
 
 
 def test_sent_back_checklists_are_resubmitted(app, runner):

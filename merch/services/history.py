@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -34,6 +33,7 @@ from merch.photos import process_photo
 from merch.rulebook import CLOSING, OPENING, SHIFTS
 from merch.scoring import ScoringContext, score_item, submission_score
 from merch.services.setup import install_guide_rules
+from merch.storage import PhotoStorage
 
 SHOPS_PER_AREA = 20
 POOL_SIZE = 6
@@ -164,25 +164,25 @@ class PoolPhoto:
     thumb_path: str
 
 
-def photo_pool(upload_folder: Path) -> list[PoolPhoto]:
+def photo_pool(storage: PhotoStorage) -> list[PoolPhoto]:
     """A few really processed photos, written once, that history rows share."""
-    folder = upload_folder / "history-pool"
-    folder.mkdir(parents=True, exist_ok=True)
     pool = []
     for index in range(POOL_SIZE):
         result = process_photo(_pool_image(index))
-        display = folder / f"pool-{index}.jpg"
-        thumb = folder / f"pool-{index}.thumb.jpg"
-        if not display.exists():
-            display.write_bytes(result.display_jpeg)
-            thumb.write_bytes(result.thumb_jpeg)
+        display_key = f"history-pool/pool-{index}.jpg"
+        thumb_key = f"history-pool/pool-{index}.thumb.jpg"
+        display = storage.get(display_key)
+        if display is None:
+            storage.put(display_key, result.display_jpeg)
+            storage.put(thumb_key, result.thumb_jpeg)
+            display = result.display_jpeg
         pool.append(
             PoolPhoto(
-                sha256=hashlib.sha256(display.read_bytes()).hexdigest(),
+                sha256=hashlib.sha256(display).hexdigest(),
                 width=result.width,
                 height=result.height,
-                display_path=str(display.relative_to(upload_folder)),
-                thumb_path=str(thumb.relative_to(upload_folder)),
+                display_path=display_key,
+                thumb_path=thumb_key,
             )
         )
     return pool
@@ -206,7 +206,7 @@ def seed_history(
     seed: int,
     now: datetime,
     password: str,
-    upload_folder: Path,
+    storage: PhotoStorage,
     progress: Callable[[str], None] = lambda message: None,
 ) -> SeedResult:
     """Add ``shops`` history shops with ``days`` days of checklists ending yesterday.
@@ -216,7 +216,7 @@ def seed_history(
     """
     install_guide_rules(now)
     plans = {shift: rule_plans(shift) for shift in SHIFTS}
-    pool = photo_pool(upload_folder)
+    pool = photo_pool(storage)
     password_hash = generate_password_hash(password)
     existing = set(db.session.scalars(select(Shop.code).where(Shop.code.like("H%"))))
     numbers = [n for n in range(1, shops + 1) if shop_code(n) not in existing]
