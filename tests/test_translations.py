@@ -76,3 +76,33 @@ def test_compiled_catalog_matches_its_source(locale):
         committed = {_key(message.id): _key(message.string) for message in read_mo(handle) if message.id}
 
     assert committed == fresh, "messages.mo is stale: run pybabel compile -d merch/translations"
+
+
+def catalogue_keys(text: str) -> list[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every entry of a .po file, in file order, header left out."""
+    keys = []
+    for entry in re.split(r"\n\s*\n", text):
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
+        if msgid is None or msgid.group(1).strip() == '""':
+            continue
+        context = re.search(r'^msgctxt (".*")$', entry, re.M)
+        keys.append((context.group(1) if context else None, msgid.group(1).strip()))
+    return keys
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_message_is_in_a_catalogue_twice(locale):
+    # Parallel branches append to the catalogues and git merges them by union
+    # (.gitattributes): the same new message from two branches would land twice, and the
+    # compiler silently keeps one of the two translations.
+    keys = catalogue_keys((CATALOGS / locale / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8"))
+
+    assert sorted({key for key in keys if keys.count(key) > 1}) == []
+
+
+def test_the_duplicate_check_sees_a_message_added_twice():
+    text = (
+        'msgid ""\nmsgstr ""\n\nmsgid "Late"\nmsgstr "遲"\n\nmsgid "Show"\nmsgstr "看"\n\nmsgid "Late"\nmsgstr "晚"\n'
+    )
+
+    assert catalogue_keys(text) == [(None, '"Late"'), (None, '"Show"'), (None, '"Late"')]
