@@ -95,7 +95,7 @@ def test_a_backup_restores_into_an_empty_instance_with_every_submission_and_phot
         assert result.exit_code == 0, result.output
         try:
             assert db.session.scalar(select(func.count()).select_from(Submission)) == 2
-            assert db.session.scalar(select(func.count()).select_from(ItemResult)) == 14 + 4
+            assert db.session.scalar(select(func.count()).select_from(ItemResult)) == 16 + 5  # opening + closing
             photos_after = {
                 photo.id: (photo.display_path, photo.thumb_path, photo.sha256)
                 for photo in db.session.scalars(select(Photo))
