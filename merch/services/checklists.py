@@ -64,21 +64,26 @@ def rule_title(version: RuleVersion, language: str) -> str:
 
 def load_submission(submission_id: int) -> Submission | None:
     """A submission with everything its page or JSON shows, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(
-            selectinload(Submission.items).selectinload(ItemResult.rule_version).selectinload(RuleVersion.rule),
-            selectinload(Submission.items).selectinload(ItemResult.overrides).joinedload(ItemOverride.user),
-            selectinload(Submission.photos),
-            selectinload(Submission.actions).selectinload(CorrectiveAction.photos),
-            selectinload(Submission.actions).joinedload(CorrectiveAction.opened_by),
-            selectinload(Submission.actions).joinedload(CorrectiveAction.closed_by),
-            selectinload(Submission.actions).joinedload(CorrectiveAction.verified_by),
-            joinedload(Submission.shop),
-            joinedload(Submission.user),
-            joinedload(Submission.reviewed_by),
+    return (
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.id == submission_id)
+            .options(
+                selectinload(Submission.items).selectinload(ItemResult.rule_version).selectinload(RuleVersion.rule),
+                # Overrides and actions ride in joins (few rows), not statements of their own.
+                selectinload(Submission.items).joinedload(ItemResult.overrides).joinedload(ItemOverride.user),
+                selectinload(Submission.photos),
+                joinedload(Submission.actions).selectinload(CorrectiveAction.photos),
+                joinedload(Submission.actions).joinedload(CorrectiveAction.opened_by),
+                joinedload(Submission.actions).joinedload(CorrectiveAction.closed_by),
+                joinedload(Submission.actions).joinedload(CorrectiveAction.verified_by),
+                joinedload(Submission.shop),
+                joinedload(Submission.user),
+                joinedload(Submission.reviewed_by),
+            )
         )
+        .unique()
+        .first()
     )
 
 

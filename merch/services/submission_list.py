@@ -43,6 +43,8 @@ def recent_submissions_query(
 
 
 def recent_submissions(user: User, limit: int, before: tuple[datetime, int] | None = None) -> Sequence[Submission]:
-    """One page of :func:`recent_submissions_query`, with each submission's shop."""
-    query = recent_submissions_query(user, limit, before).options(selectinload(Submission.shop))
+    """One page of :func:`recent_submissions_query`, with each submission's shop and who sent it."""
+    query = recent_submissions_query(user, limit, before).options(
+        selectinload(Submission.shop), selectinload(Submission.user)
+    )
     return db.session.scalars(query).all()
