@@ -26,7 +26,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _fill_paths(app)
-    _trust_proxies(app)
 
     from merch.web import (
         register_blueprints,
@@ -49,17 +48,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     return app
-
-
-def _trust_proxies(app: Flask) -> None:
-    """Behind nginx (MERCH_PROXY_COUNT=1) the client's address and scheme come from its headers."""
-    proxies = int(app.config.get("PROXY_COUNT") or 0)
-    if proxies > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
-        )
 
 
 def _fill_paths(app: Flask) -> None:
