@@ -291,7 +291,7 @@ def test_an_admin_password_reset_and_deactivation_end_browser_sessions(app, clie
     from merch.services.users import reset_password, set_active
 
     _sign_in(client)
-    reset_password(db.session.get(User, staff.id), "another-password-7", actor=None, now=clock.now)
+    reset_password(db.session.get(User, staff.id), hash_password("another-password-7"), actor=None, now=clock.now)
     db.session.commit()
     assert not _signed_in(client)
 
