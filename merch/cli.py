@@ -73,7 +73,7 @@ def create_user_command(
 
 @click.command("purge")
 def purge_command() -> None:
-    """Remove idempotency records past their keep time, old sign-in failures and dead API tokens."""
+    """Remove idempotency records past their keep time, old sign-in failures, dead API tokens and sign-ins."""
     config = current_app.config
     purged = purge_expired(
         utcnow(),
@@ -84,7 +84,7 @@ def purge_command() -> None:
     click.echo(
         f"Removed {purged.idempotency_records} idempotency records older than {config['IDEMPOTENCY_KEEP_DAYS']} days, "
         f"{purged.sign_in_failures} sign-in failures older than {config['SIGN_IN_WINDOW_SECONDS'] // 60} minutes, "
-        f"{purged.api_tokens} expired or revoked API tokens."
+        f"{purged.api_tokens} expired or revoked API tokens, {purged.sign_ins} ended page sign-ins."
     )
 
 

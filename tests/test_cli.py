@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from merch.extensions import db
-from merch.models import ApiToken, Area, IdempotencyRecord, Rule, Shop, SignInFailure, User
-from tests.conftest import api_login
+from merch.models import ApiToken, Area, IdempotencyRecord, Rule, Shop, SignIn, SignInFailure, User
+from tests.conftest import api_login, csrf_from, page_login
 from tests.factories import new_key, submission_form
 
 
@@ -122,7 +122,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app):
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000}
 
 
-def test_purge_removes_only_what_no_request_can_use_any_more(runner, client, clock, staff):
+def test_purge_removes_only_what_no_request_can_use_any_more(app, runner, client, clock, staff):
     clock.set_local(2026, 11, 14, 10, 30)  # ten days ago: past the 7 days keys are kept
     old_headers = api_login(client, staff.username)
     client.post(
@@ -141,6 +141,11 @@ def test_purge_removes_only_what_no_request_can_use_any_more(runner, client, clo
         headers={**fresh_headers, "Idempotency-Key": fresh_key},
         content_type="multipart/form-data",
     )
+    signed_out, still_signed_in = app.test_client(), app.test_client()
+    page_login(signed_out, staff.username)
+    token = csrf_from(signed_out.get("/").get_data(as_text=True))
+    signed_out.post("/logout", data={"csrf_token": token})
+    page_login(still_signed_in, staff.username)
     now = clock()
     db.session.add_all(
         [
@@ -156,8 +161,10 @@ def test_purge_removes_only_what_no_request_can_use_any_more(runner, client, clo
     assert (
         "Removed 1 idempotency records older than 7 days, 1 sign-in failures older than 15 minutes, " in result.output
     )
-    assert "1 expired or revoked API tokens" in result.output
+    assert "1 expired or revoked API tokens, 1 ended page sign-ins." in result.output
     assert db.session.scalars(select(IdempotencyRecord.key)).all() == [fresh_key]
     assert [failure.at for failure in db.session.scalars(select(SignInFailure))] == [now - timedelta(minutes=1)]
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
     assert client.get("/api/v1/checklist?shift=closing", headers=fresh_headers).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(SignIn)) == 1
+    assert still_signed_in.get("/").status_code == 200

@@ -105,13 +105,18 @@ def grow_rulebook(extra_rules: int) -> None:
 def test_storing_or_showing_a_checklist_takes_as_many_statements_with_a_bigger_rulebook_and_history(
     app, client, clock, count_queries, staff
 ):
+    # One earlier checklist, so both cases take the same paths (a last window change to
+    # compare with, evidence to look up): what is measured is growth, not a first time.
+    clock.set_local(2026, 11, 23, 10, 30)
+    post(client, api_login(client, staff.username))
+    clock.set_local(2026, 11, 24, 10, 35)
     small = statements(app, count_queries, staff.username)
 
     grow_rulebook(extra_rules=12)
     other = factories.make_user("staff", username="staff9")
     db.session.commit()
     history_headers = api_login(client, other.username)
-    for day in (19, 20, 21, 22, 23):
+    for day in (17, 18, 19, 20, 21, 22, 23):
         clock.set_local(2026, 11, day, 10, 30)
         post(client, history_headers)
     clock.set_local(2026, 11, 24, 10, 35)
