@@ -58,11 +58,12 @@ def check_csrf() -> None:
         raise ApiError(400, "csrf_failed") from None
 
 
-def requires_user(*roles: str) -> Callable[[F], F]:
+def requires_user(*roles: str, csrf: bool = True) -> Callable[[F], F]:
     """Authenticate the caller, refuse (403) roles not listed (any role if none), then check CSRF.
 
     api.md's order: 401, then 403, then the 400s, so a role that may not call this hears
-    so before anything about its request.
+    so before anything about its request. A view whose 403 depends on what is asked
+    (``csrf=False``) calls ``check_csrf()`` itself once it has decided.
     """
 
     def decorate(view: F) -> F:
@@ -71,7 +72,8 @@ def requires_user(*roles: str) -> Callable[[F], F]:
             user = authenticated_user()
             if roles and user.role not in roles:
                 raise ApiError(403, "forbidden")
-            check_csrf()
+            if csrf:
+                check_csrf()
             return view(user, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

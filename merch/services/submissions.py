@@ -199,17 +199,22 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
     return SubmissionOutcome(submission, created=True)
 
 
+def role_may_submit(role: str, shift: str) -> bool:
+    """Staff fill their shop's opening and closing checklists; supervisors fill visits."""
+    return role == (Role.SUPERVISOR if shift == VISIT else Role.STAFF)
+
+
 def _checklist_shop(request: SubmissionRequest) -> Shop:
     """The shop a checklist is for: staff fill their own shop's opening and closing;
     supervisors visit a shop of their area (another area's: 404, existence not revealed).
     """
     user = request.user
+    if not role_may_submit(user.role, request.shift):
+        raise SubmissionRefused(403, "forbidden")
     if request.shift != VISIT:
-        if user.role != Role.STAFF or user.shop is None or not user.shop.active:
+        if user.shop is None or not user.shop.active:
             raise SubmissionRefused(403, "forbidden")
         return user.shop
-    if user.role != Role.SUPERVISOR:
-        raise SubmissionRefused(403, "forbidden")
     if not isinstance(request.store, str) or not request.store:
         raise SubmissionRefused(400, "bad_request", "store")
     shop = visit_shop(user, request.store)

@@ -94,3 +94,19 @@ def test_staffs_cookie_submission_without_csrf_header_is_still_csrf_failed(clien
 
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf_failed"
+
+
+def test_a_supervisors_cookie_visit_without_csrf_header_is_csrf_failed(client, shop):
+    supervisor = factories.make_user("supervisor", area=shop.area)
+    db.session.commit()
+    page_login(client, supervisor.username)
+
+    response = client.post(
+        "/api/v1/submissions",
+        data={"payload": json.dumps({"shift": "visit", "store": shop.code, "answers": {}})},
+        headers={"Idempotency-Key": new_key()},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "csrf_failed"
