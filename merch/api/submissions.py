@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from functools import wraps
 from typing import Any
 
 from flask import current_app, jsonify, request
+from flask_login import current_user
 
 from merch.api import bp
-from merch.api.access import requires_user
+from merch.api.access import bearer_token, requires_user
 from merch.api.parsing import MAX_ID, json_object
 from merch.api.serializers import submission_json
 from merch.clock import utcnow
@@ -77,11 +80,36 @@ def submit(request_data: SubmissionRequest) -> tuple[Submission, bool]:
     return outcome.submission, outcome.created
 
 
+def _payload_shift() -> Any:
+    """The payload's ``shift``, best effort (None when there is no readable payload)."""
+    try:
+        return json.loads(request.form.get("payload") or "null").get("shift")
+    except (ValueError, RecursionError, AttributeError):
+        return None
+
+
+def _refuse_role_first(user: Any) -> None:
+    """api.md puts 403 before every 400 (csrf_failed too): a supervisor may only send a visit."""
+    if user is not None and user.role == Role.SUPERVISOR and _payload_shift() != VISIT:
+        raise ApiError(403, "forbidden")
+
+
+def role_first(view: Any) -> Any:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if bearer_token() is None and current_user and current_user.is_authenticated:
+            _refuse_role_first(current_user)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.post("/submissions")
+@role_first
 @requires_user(Role.STAFF, Role.SUPERVISOR)
 def create_submission(user: User) -> Any:
     """Submit a checklist: staff their shop's opening or closing, supervisors a visit."""
-    # Whether a supervisor's shift is allowed is read from the payload (403 after parsing).
+    _refuse_role_first(user)
     stored, created = submit(parse_submission(user))
     with reading():
         submission = load_submission(stored.id) or stored
