@@ -382,6 +382,8 @@ class Probe:
         The windows whose core hash is closest to the stored core are refined (a small
         search over the window's edges), and the best one's 2,304 detail bits decide.
         """
+        if len(stored.detail) * 8 != DETAIL_LOW * DETAIL_LOW:
+            return None  # a fingerprint of another make (an older version): not comparable
         distances = [hamming(h, stored.core) for h in self.core_hashes]
         best_hash = min(min(distances), min(hamming(h, stored.phash) for h in self.whole_hashes))
         if best_hash > CANDIDATE_DISTANCE:
