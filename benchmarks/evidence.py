@@ -214,6 +214,7 @@ def lookup(url: str, photos: int, runs: int) -> None:
         find_reused(copy)
         _, peak_hit = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        db.session.rollback()
         print(f"{db.engine.dialect.name}: {total:,} fingerprints, {bands:,} band rows; {runs} runs, median ms")
         print(
             f"| copy of a stored photo (found: {found[0] is not None}) | {statistics.median(found_times) * 1000:.1f} |"

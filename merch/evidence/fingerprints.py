@@ -397,6 +397,27 @@ class Probe:
             return None
         return Match(detail_distance=round(best, 4), hash_distance=best_hash)
 
+    def rank(self, stored: list[Fingerprint]) -> list[int]:
+        """Indexes of ``stored`` from the most to the least promising for ``match``.
+
+        One detail look at the windows closest by hash to any of them, shared by all: so
+        among a shop's many alike photos of one display the real original is refined
+        first, not whichever hash happened to be nearest.
+        """
+        if not stored:
+            return []
+        closest = [min(hamming(h, candidate.core) for candidate in stored) for h in self.core_hashes]
+        windows = np.array([self.windows[int(index)] for index in np.argsort(closest, kind="stable")[:SHORTLIST]])
+        bits = _detail_bits(self._work.grids(windows, DETAIL_SIZE))
+        scores = []
+        for candidate in stored:
+            if len(candidate.detail) * 8 != bits.shape[1]:
+                scores.append(1.0)
+                continue
+            target = np.unpackbits(np.frombuffer(candidate.detail, dtype=np.uint8)).astype(bool)
+            scores.append(float(np.count_nonzero(bits != target, axis=1).min()) / bits.shape[1])
+        return [int(index) for index in np.argsort(scores, kind="stable")]
+
     def _distances(self, boxes: np.ndarray, target: np.ndarray) -> np.ndarray:
         bits = _detail_bits(self._work.grids(boxes, DETAIL_SIZE))
         return np.count_nonzero(bits != target, axis=1) / bits.shape[1]
