@@ -143,32 +143,34 @@ def _plant(count: int, planted: list[Analysis]) -> None:
     """The real fingerprints, with ids after the random ones, replacing earlier plants."""
     from merch.services.evidence import band_rows
 
-    with db.engine.begin() as connection:
-        if db.engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")  # no photos rows here
-        else:
-            connection.exec_driver_sql("SET session_replication_role = replica")
-        connection.execute(PhotoHashBand.__table__.delete().where(PhotoHashBand.photo_id > count))
-        connection.execute(PhotoFingerprint.__table__.delete().where(PhotoFingerprint.photo_id > count))
-        for offset, analysis in enumerate(planted, start=count + 1):
-            phash, core = analysis.fingerprint.to_signed()
-            fingerprint = analysis.fingerprint
-            connection.execute(
-                PhotoFingerprint.__table__.insert(),
-                [
-                    {
-                        "photo_id": offset,
-                        "phash": phash,
-                        "core": core,
-                        "detail": fingerprint.detail,
-                        "layout": fingerprint.layout,
-                    }
-                ],
-            )
-            connection.execute(
-                PhotoHashBand.__table__.insert(),
-                [{"band_key": row.band_key, "photo_id": offset} for row in band_rows(offset, fingerprint)],
-            )
+    raw = db.engine.raw_connection()
+    cursor = raw.cursor()
+    sqlite = db.engine.dialect.name == "sqlite"
+    marker = "?" if sqlite else "%s"
+    if sqlite:
+        cursor.execute("PRAGMA foreign_keys=OFF")  # no photos rows in this database
+        cursor.execute("BEGIN")
+    else:
+        cursor.execute("SET session_replication_role = replica")
+    cursor.execute(f"DELETE FROM photo_hash_bands WHERE photo_id > {marker}", (count,))
+    cursor.execute(f"DELETE FROM photo_fingerprints WHERE photo_id > {marker}", (count,))
+    for offset, analysis in enumerate(planted, start=count + 1):
+        fingerprint = analysis.fingerprint
+        phash, core = fingerprint.to_signed()
+        values = ", ".join([marker] * 5)
+        cursor.execute(
+            f"INSERT INTO photo_fingerprints (photo_id, phash, core, detail, layout) VALUES ({values})",
+            (offset, phash, core, fingerprint.detail, fingerprint.layout),
+        )
+        cursor.executemany(
+            f"INSERT INTO photo_hash_bands (band_key, photo_id) VALUES ({marker}, {marker})",
+            [(row.band_key, offset) for row in band_rows(offset, fingerprint)],
+        )
+    if sqlite:
+        cursor.execute("COMMIT")
+    else:
+        raw.commit()
+    raw.close()
 
 
 def lookup(url: str, photos: int, runs: int) -> None:
@@ -212,6 +214,7 @@ def lookup(url: str, photos: int, runs: int) -> None:
         find_reused(copy)
         _, peak_hit = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        db.session.rollback()
         print(f"{db.engine.dialect.name}: {total:,} fingerprints, {bands:,} band rows; {runs} runs, median ms")
         print(
             f"| copy of a stored photo (found: {found[0] is not None}) | {statistics.median(found_times) * 1000:.1f} |"

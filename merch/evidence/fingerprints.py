@@ -48,6 +48,7 @@ __all__ = [
 
 CORE_MARGIN = 0.10  # the core leaves this much on each side: the crop a copy may have
 WORK_LONG_SIDE = 512  # the grey working copy every descriptor is computed from
+COARSE_LONG_SIDE = 512  # the 64-bit hashes' table (a reduction of it shifted their windows too much)
 HASH_SIZE = 32  # pHash: a 32×32 grey picture ...
 HASH_LOW = 8  # ... of which the 8×8 lowest frequencies make 64 bits
 DETAIL_SIZE = 128  # detail: a 128×128 grey core ...
@@ -143,37 +144,54 @@ def _detail_bits(grids: np.ndarray) -> np.ndarray:
     return (_low_frequencies(grids, DETAIL_LOW) > 0).reshape(len(grids), -1)
 
 
-class _Work:
-    """The grey working copy and its summed-area table.
+def _table(grey: np.ndarray) -> np.ndarray:
+    """The summed-area table, centred on its mean so float32 keeps box sums precise."""
+    table = np.zeros((grey.shape[0] + 1, grey.shape[1] + 1), dtype=np.float64)
+    table[1:, 1:] = grey.astype(np.float64).cumsum(0).cumsum(1)
+    return (table - table.mean()).astype(np.float32)
 
-    Any window's box averages on any grid come from the table by interpolation, which is
+
+class _Work:
+    """The grey working copy and its summed-area tables.
+
+    Any window's box averages on any grid come from a table by interpolation, which is
     exact for a picture of square pixels and costs a few array operations however many
-    windows are asked for: the query side samples hundreds.
+    windows are asked for: the query side samples hundreds. The 64-bit hashes read a
+    reduced table (their 32×32 cells span several working pixels anyway), the detail bits
+    the full one.
     """
 
     def __init__(self, grey: np.ndarray) -> None:
         self.height, self.width = grey.shape
-        table = np.zeros((self.height + 1, self.width + 1), dtype=np.float64)
-        table[1:, 1:] = grey.astype(np.float64).cumsum(0).cumsum(1)
-        # Sums centred on the table's mean keep float32 precise enough for box means.
-        self.table = (table - table.mean()).astype(np.float32)
         self.grey = grey
+        self.table = _table(grey)
+        self.scale = min(1.0, COARSE_LONG_SIDE / max(grey.shape))
+        self.coarse = self.table
+        if self.scale < 1:
+            reduced = Image.fromarray(grey).resize(
+                (max(1, round(self.width * self.scale)), max(1, round(self.height * self.scale))), Image.Resampling.BOX
+            )
+            self.coarse = _table(np.asarray(reduced, dtype=np.float32))
 
-    def grids(self, boxes: np.ndarray, size: int) -> np.ndarray:
+    def grids(self, boxes: np.ndarray, size: int, *, coarse: bool = False) -> np.ndarray:
         """Box means of ``boxes`` (n × 4: x0, y0, x1, y1) on size×size grids: n × size × size."""
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        table = self.coarse if coarse else self.table
+        if coarse:
+            boxes = boxes * self.scale
+        height, width = table.shape[0] - 1, table.shape[1] - 1
         steps = np.linspace(0.0, 1.0, size + 1)
-        xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, self.width)
-        ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, self.height)
-        y_low = np.minimum(np.floor(ys).astype(np.intp), self.height - 1)
+        xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
+        ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
+        y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
         y_frac = (ys - y_low)[..., None]
-        rows = self.table[y_low] * (1 - y_frac) + self.table[y_low + 1] * y_frac  # n × (size+1) × (W+1)
-        x_low = np.minimum(np.floor(xs).astype(np.intp), self.width - 1)
+        rows = table[y_low] * (1 - y_frac) + table[y_low + 1] * y_frac  # n × (size+1) × (W+1)
+        x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
         x_frac = (xs - x_low)[:, None, :]
         index = np.arange(len(boxes))[:, None, None]
+        line = np.arange(size + 1)[None, :, None]
         corners = (
-            rows[index, np.arange(size + 1)[None, :, None], x_low[:, None, :]] * (1 - x_frac)
-            + rows[index, np.arange(size + 1)[None, :, None], x_low[:, None, :] + 1] * x_frac
+            rows[index, line, x_low[:, None, :]] * (1 - x_frac) + rows[index, line, x_low[:, None, :] + 1] * x_frac
         )
         sums = np.diff(np.diff(corners.astype(np.float64), axis=1), axis=2)
         areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
@@ -200,7 +218,8 @@ def _core_box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float,
 
 
 def _layout(image: Image.Image) -> bytes:
-    small = image.convert("YCbCr").resize((LAYOUT_CELLS, LAYOUT_CELLS), Image.Resampling.BOX, reducing_gap=4.0)
+    small = image.resize((LAYOUT_CELLS * 8, LAYOUT_CELLS * 8), Image.Resampling.BOX, reducing_gap=4.0)
+    small = small.convert("YCbCr").resize((LAYOUT_CELLS, LAYOUT_CELLS), Image.Resampling.BOX)
     cells = np.asarray(small, dtype=np.float32).reshape(-1, 3)
     luma = cells[:, 0]
     # Exposure: luma as deviations from its own mean in units of its spread, so a darker
@@ -222,7 +241,7 @@ def fingerprint(image: Image.Image) -> Fingerprint:
 def _fingerprint(image: Image.Image, work: _Work) -> Fingerprint:
     whole = (0.0, 0.0, float(work.width), float(work.height))
     core = _core_box(*whole)
-    phash, core_hash = _hashes(work.grids(np.array([whole, core]), HASH_SIZE))
+    phash, core_hash = _hashes(work.grids(np.array([whole, core]), HASH_SIZE, coarse=True))
     return Fingerprint(
         phash=phash,
         core=core_hash,
@@ -363,6 +382,8 @@ class Probe:
         The windows whose core hash is closest to the stored core are refined (a small
         search over the window's edges), and the best one's 2,304 detail bits decide.
         """
+        if len(stored.detail) * 8 != DETAIL_LOW * DETAIL_LOW:
+            return None  # a fingerprint of another make (an older version): not comparable
         distances = [hamming(h, stored.core) for h in self.core_hashes]
         best_hash = min(min(distances), min(hamming(h, stored.phash) for h in self.whole_hashes))
         if best_hash > CANDIDATE_DISTANCE:
@@ -375,6 +396,27 @@ class Probe:
         if best > DETAIL_MATCH:
             return None
         return Match(detail_distance=round(best, 4), hash_distance=best_hash)
+
+    def rank(self, stored: list[Fingerprint]) -> list[int]:
+        """Indexes of ``stored`` from the most to the least promising for ``match``.
+
+        One detail look at the windows closest by hash to any of them, shared by all: so
+        among a shop's many alike photos of one display the real original is refined
+        first, not whichever hash happened to be nearest.
+        """
+        if not stored:
+            return []
+        closest = [min(hamming(h, candidate.core) for candidate in stored) for h in self.core_hashes]
+        windows = np.array([self.windows[int(index)] for index in np.argsort(closest, kind="stable")[:SHORTLIST]])
+        bits = _detail_bits(self._work.grids(windows, DETAIL_SIZE))
+        scores = []
+        for candidate in stored:
+            if len(candidate.detail) * 8 != bits.shape[1]:
+                scores.append(1.0)
+                continue
+            target = np.unpackbits(np.frombuffer(candidate.detail, dtype=np.uint8)).astype(bool)
+            scores.append(float(np.count_nonzero(bits != target, axis=1).min()) / bits.shape[1])
+        return [int(index) for index in np.argsort(scores, kind="stable")]
 
     def _distances(self, boxes: np.ndarray, target: np.ndarray) -> np.ndarray:
         bits = _detail_bits(self._work.grids(boxes, DETAIL_SIZE))
@@ -441,8 +483,8 @@ def _probe(work: _Work) -> Probe:
         for completed in _completed(trimmed, work):
             bases.append(completed)
             windows.extend(_core_windows(completed, symmetric=True))
-    whole_hashes = _hashes(work.grids(np.array(bases), HASH_SIZE))
-    core_hashes = _hashes(work.grids(np.array(windows), HASH_SIZE))
+    whole_hashes = _hashes(work.grids(np.array(bases), HASH_SIZE, coarse=True))
+    core_hashes = _hashes(work.grids(np.array(windows), HASH_SIZE, coarse=True))
     return Probe(whole_hashes, core_hashes, windows, work)
 
 

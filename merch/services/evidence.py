@@ -29,8 +29,10 @@ WHOLE, CORE = 0, 1
 # closely: two hashes within Hamming distance 2 always share two of their four bands,
 # an unrelated pair almost never does.
 MIN_BAND_HITS = 2
-# At most this many of the closest candidates get the detailed (refined) comparison.
-MAX_DETAILED = 4
+# Of the candidates closest by hash, at most MAX_RANKED get a first detail look (shared
+# windows) and the MAX_DETAILED most promising of them the refined comparison.
+MAX_RANKED = 200
+MAX_DETAILED = 3
 # window_unchanged: a window at least this alike to the last change's is the same dressing
 # (set on the labelled set in tests/; README "Evidence").
 WINDOW_UNCHANGED = 0.80
@@ -99,15 +101,18 @@ def find_reused(probe: Probe) -> Found | None:
     )
     if not close:
         return None
-    ids = [photo_id for _, photo_id in close[:MAX_DETAILED]]
-    stored = {
-        row.photo_id: row
-        for row in db.session.scalars(select(PhotoFingerprint).where(PhotoFingerprint.photo_id.in_(ids)))
-    }
+    rows = list(
+        db.session.scalars(
+            select(PhotoFingerprint).where(
+                PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close[:MAX_RANKED]])
+            )
+        )
+    )
+    prints = [_fingerprint(row) for row in rows]
     matches = []
-    for photo_id in ids:
-        row = stored[photo_id]
-        found = probe.match(_fingerprint(row))
+    for index in probe.rank(prints)[:MAX_DETAILED]:
+        photo_id = rows[index].photo_id
+        found = probe.match(prints[index])
         if found is not None:
             matches.append(Found(photo_id, found.detail_distance))
     # The earliest of the copies: the photo first stored is the one that was reused.

@@ -77,7 +77,9 @@ def test_a_recompressed_copy_of_another_shops_photo_is_reused_without_its_id(cli
     ):
         body = json.loads(text)
         photos = [photo for area in body["photos"].values() for photo in area]
-        assert all(photo["duplicate_of"] in (None,) for photo in photos)
+        own = {photo["id"] for photo in photos}
+        # Flat test pictures may come out byte-identical: only this shop's own may be named.
+        assert all(photo["duplicate_of"] in own | {None} for photo in photos)
         assert f'"photo_id": {original["id"]}' not in text and f'"photo_id":{original["id"]}' not in text
         assert "ZZ001" not in text
 
