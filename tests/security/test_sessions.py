@@ -288,9 +288,12 @@ def test_an_admin_signs_a_user_out_everywhere_from_their_page(app, client, staff
 
 
 def test_an_admin_password_reset_and_deactivation_end_browser_sessions(app, client, staff, clock):
+    from merch.services.accounts import hash_password
     from merch.services.users import reset_password, set_active
 
     _sign_in(client)
+
+    # reset_password takes the hash: it is computed before the writing transaction.
     reset_password(db.session.get(User, staff.id), hash_password("another-password-7"), actor=None, now=clock.now)
     db.session.commit()
     assert not _signed_in(client)
