@@ -24,6 +24,7 @@ from merch.models import (
     CorrectiveAction,
     ItemOverride,
     ItemResult,
+    Photo,
     RuleVersion,
     Shop,
     Submission,
@@ -72,7 +73,16 @@ def load_submission(submission_id: int) -> Submission | None:
                 selectinload(Submission.items).selectinload(ItemResult.rule_version).selectinload(RuleVersion.rule),
                 # Overrides and actions ride in joins (few rows), not statements of their own.
                 selectinload(Submission.items).joinedload(ItemResult.overrides).joinedload(ItemOverride.user),
-                selectinload(Submission.photos),
+                # The earlier photos evidence points at, with their submission and shop,
+                # joined into the photos' own statement: the count is the same whether
+                # or not anything matched.
+                *(
+                    selectinload(Submission.photos)
+                    .joinedload(earlier)
+                    .joinedload(Photo.submission)
+                    .joinedload(Submission.shop)
+                    for earlier in (Photo.reused_of, Photo.duplicate_of, Photo.window_match)
+                ),
                 joinedload(Submission.actions).selectinload(CorrectiveAction.photos),
                 joinedload(Submission.actions).joinedload(CorrectiveAction.opened_by),
                 joinedload(Submission.actions).joinedload(CorrectiveAction.closed_by),
