@@ -19,8 +19,14 @@ retries) and --deadline seconds; gunicorn is stopped at the end whatever happens
 
 Photos: ``reduced`` is what the phone page sends after reducing (1600 px, about 300 KB),
 ``full`` a camera original (4032x3024 JPEG, about 4 MB), ``heic`` an iPhone's 12 MP HEIC.
-Every upload is made unique (a comment segment in a JPEG, a trailing ``free`` box in HEIC),
-so no photo is a byte-for-byte duplicate of another.
+Scenes: with ``--scenes distinct`` (the default) every shop photographs its own display: each
+photo is a different picture (the base picture with the shop's own garments, coloured blocks at
+places of its own), as in a real rush, where the evidence check finds nothing close. With
+``--scenes copies`` every shop sends the same three pictures, only made byte-unique (a comment
+segment in a JPEG, a trailing ``free`` box in HEIC): from the second shop on, every photo is a
+perceptual copy of an earlier one, so each one goes through the evidence check's detailed
+comparison and is flagged ``reused`` — the worst case for the lookup, not a realistic rush.
+Distinct scenes are made once per (kind, shop count) and cached under /tmp.
 """
 
 from __future__ import annotations
@@ -92,6 +98,48 @@ def base_photos(kind: str) -> list[bytes]:
         cached.write_bytes(buffer.getvalue())
         photos.append(buffer.getvalue())
     return photos
+
+
+def _encode(image: Image.Image, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    if kind == "reduced":
+        image.save(buffer, "JPEG", quality=88)
+    elif kind == "full":
+        image.save(buffer, "JPEG", quality=95)
+    else:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        image.save(buffer, "HEIF", quality=80, enc_params={"preset": "ultrafast"})
+    return buffer.getvalue()
+
+
+def distinct_photos(kind: str, shops: int) -> list[list[bytes]]:
+    """Three photos per shop, each a different picture: the base gradients with the shop's
+    own garments (coloured blocks of its own sizes and places), so no two are alike."""
+    size = (1600, 1200) if kind == "reduced" else (4032, 3024)
+    cache = Path(tempfile.gettempdir()) / f"merch-rush-distinct-{kind}-{shops}"
+    cache.mkdir(exist_ok=True)
+    bases = [_photo_like(*size, seed) for seed in range(3)]
+    made: list[list[bytes]] = []
+    for shop in range(1, shops + 1):
+        photos = []
+        for area in range(3):
+            cached = cache / f"{shop}-{area}.img"
+            if not cached.exists():
+                picture = bases[area].copy()
+                chooser = random.Random(shop * 10 + area)
+                for _ in range(12):
+                    width = chooser.randrange(size[0] // 8, size[0] // 3)
+                    height = chooser.randrange(size[1] // 6, size[1] // 2)
+                    left = chooser.randrange(0, size[0] - width)
+                    top = chooser.randrange(0, size[1] - height)
+                    colour = tuple(chooser.randrange(256) for _ in range(3))
+                    picture.paste(colour, (left, top, left + width, top + height))
+                cached.write_bytes(_encode(picture, kind))
+            photos.append(cached.read_bytes())
+        made.append(photos)
+    return made
 
 
 def unique(photo: bytes, tag: str) -> bytes:
@@ -327,6 +375,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default="sqlite", help="'sqlite' (a fresh file) or a PostgreSQL URL to EMPTY")
     parser.add_argument("--photos", choices=["reduced", "full", "heic"], default="reduced")
+    parser.add_argument(
+        "--scenes",
+        choices=["distinct", "copies"],
+        default="distinct",
+        help="distinct: every photo its own picture; copies: the same three pictures for every shop",
+    )
     parser.add_argument("--shops", type=int, default=200)
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which the shops start")
     parser.add_argument("--workers", type=int, default=4)
@@ -352,6 +406,9 @@ def main() -> None:
     )
     print("# making photos …", flush=True)
     bases = base_photos(options.photos)
+    scenes = distinct_photos(options.photos, options.shops) if options.scenes == "distinct" else None
+    if scenes is not None:
+        bases = scenes[0]
     print(f"#   {', '.join(f'{len(photo) / 1e6:.2f} MB' for photo in bases)}", flush=True)
     prepare_database(url, options.shops, uploads)
     server = start_server(
@@ -361,7 +418,8 @@ def main() -> None:
         tokens = [login(options.port, f"rush{number:03d}") for number in range(1, options.shops + 1)]
         bodies = []
         for number in range(1, options.shops + 1):
-            photos = [(f"photo.{area}", unique(bases[i], f"shop {number} {area}")) for i, area in enumerate(AREAS)]
+            own = scenes[number - 1] if scenes is not None else [unique(base, f"shop {number}") for base in bases]
+            photos = [(f"photo.{area}", own[i]) for i, area in enumerate(AREAS)]
             bodies.append(multipart({"shift": "opening", "answers": answers()}, photos))
         random.seed(options.seed)
         starts = sorted(random.uniform(0, options.window) for _ in range(options.shops))
@@ -403,6 +461,7 @@ def main() -> None:
             {
                 "shops": options.shops,
                 "photos": options.photos,
+                "scenes": options.scenes,
                 "photo_mb": round(photo_bytes / 1e6, 2),
                 "workers": options.workers,
                 "worker_class": options.worker_class,
