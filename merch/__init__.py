@@ -26,6 +26,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _fill_paths(app)
+    from merch import passwords
+
+    passwords.install(app.extensions, app.config)
 
     from merch.web import (
         register_blueprints,

@@ -56,6 +56,9 @@ class Config:
     # Redis (redis://host:6379/0) keeps the sign-in counts off the database; unset: the database.
     REDIS_URL: str | None = None
     TESTING = False
+    # How new passwords and PINs are hashed (merch/passwords.py): argon2id with OWASP's
+    # parameters. "testing-sha256" (no work factor) is refused unless TESTING.
+    PASSWORD_HASH_METHOD = "argon2id"
     # Responses compressed with brotli where the browser takes it (over HTTPS), else gzip.
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_BR_LEVEL = 5

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from merch import create_app
 from merch.database import mark_read_only
 from merch.extensions import db
+from merch.passwords import TESTING_ONLY
 from merch.services.setup import install_guide_rules
 from merch.storage import S3Storage, storage_for
 from tests import factories
@@ -70,7 +71,13 @@ def _stamp_as_newest_revision() -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
+def app_settings() -> dict[str, Any]:
+    """Settings a test module adds to the app's (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path: Any, clock: Clock, app_settings: dict[str, Any]) -> Iterator[Flask]:
     database_url = os.environ.get("MERCH_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = create_app(
         {
@@ -83,6 +90,10 @@ def app(tmp_path: Any, clock: Clock) -> Iterator[Flask]:
             "S3_PREFIX": f"test-{uuid.uuid4().hex}",
             "CLOCK": clock,
             "WTF_CSRF_ENABLED": True,
+            # No work factor: thousands of test users and sign-ins (merch/passwords.py).
+            # Tests of the real hashing set argon2id through app_settings.
+            "PASSWORD_HASH_METHOD": TESTING_ONLY,
+            **app_settings,
         }
     )
     storage = storage_for(app)

@@ -60,6 +60,7 @@ def empty_instance(app, tmp_path: Path, clock) -> Any:
             "UPLOAD_FOLDER": str(tmp_path / "restored-uploads"),
             "S3_PREFIX": f"restored-{uuid.uuid4().hex}",
             "CLOCK": clock,
+            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],  # the backup's users' hashes
         }
     )
     storage = storage_for(restored)

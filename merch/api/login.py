@@ -14,7 +14,7 @@ from merch.clock import utcnow
 from merch.database import reading, writing
 from merch.error_responses import ApiError
 from merch.models import User
-from merch.services.accounts import find_user, issue_token, password_matches
+from merch.services.accounts import find_user, issue_token, password_matches, store_upgraded_hash, upgraded_hash
 from merch.services.throttle import ThrottlePolicy, clear_failures, failure_store, record_failure, retry_after
 
 
@@ -45,8 +45,10 @@ def login() -> Any:
         with writing():
             record_failure(store, username, address, now, policy)
         raise ApiError(401, "invalid_credentials")
+    new_hash = upgraded_hash(user, password)  # an older method's hash is replaced now
     with writing():
         clear_failures(store, user.username)
+        store_upgraded_hash(user, new_hash)
         token, record = issue_token(user, now, current_app.config["API_TOKEN_DAYS"])
     g.api_user = user
     with reading():

@@ -17,7 +17,7 @@ from merch.database import reading, writing
 from merch.extensions import db
 from merch.messages.localized import refusal
 from merch.models import User
-from merch.services.accounts import find_user, password_matches
+from merch.services.accounts import find_user, password_matches, store_upgraded_hash, upgraded_hash
 from merch.services.sessions import end_sign_in, sign_out_everywhere, start_sign_in
 from merch.services.throttle import ThrottlePolicy, clear_failures, failure_store, record_failure, retry_after
 
@@ -94,8 +94,10 @@ def login() -> Any:
             form.password.errors.append(_("Wrong username or password."))
         else:
             remember = bool(form.remember.data)
+            new_hash = upgraded_hash(user, password)  # an older method's hash is replaced now
             with writing():
                 clear_failures(store, user.username)
+                store_upgraded_hash(user, new_hash)
             target = safe_next(form.next.data) or url_for("staff.home")
             sign_in(user, remember=remember, now=now)
             return redirect(target)

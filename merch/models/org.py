@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from merch import passwords
 from merch.extensions import db
 
 
@@ -96,10 +96,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         self.__dict__["_sign_in_token"] = token
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.verify_password(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sign-in for inactive users

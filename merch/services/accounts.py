@@ -5,21 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from functools import cache
 
-from sqlalchemy import Select, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from merch import passwords
 from merch.database import reading
 from merch.extensions import db
 from merch.models import ApiToken, Role, Shop, Submission, User
-
-
-@cache
-def _dummy_hash() -> str:
-    # Checked when the username is unknown, so a wrong username takes as long as a wrong
-    # password and usernames cannot be probed by timing.
-    return generate_password_hash(secrets.token_hex(8))
 
 
 def _storable(text: str) -> bool:
@@ -51,17 +44,42 @@ def password_matches(user: User | None, password: str) -> bool:
         # A lone surrogate cannot be in any stored password (those came in as text that
         # encodes); the same work is done anyway.
         password = password.encode("utf-8", "backslashreplace").decode("utf-8")
-        check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
+        if user is not None:
+            passwords.verify_password(user.password_hash, password)
+        else:
+            passwords.verify_dummy(password)
         return False
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        # Checked when the username is unknown: a hash of the same method and cost as a
+        # real user's, so usernames cannot be probed by timing.
+        passwords.verify_dummy(password)
         return False
     return user.check_password(password) and user.active
 
 
 def hash_password(password: str) -> str:
     """A new password's hash; compute it before any writing transaction."""
-    return generate_password_hash(password)
+    return passwords.hash_password(password)
+
+
+def upgraded_hash(user: User, password: str) -> str | None:
+    """After ``password_matches`` said yes: a new hash if the stored one is of an older
+    method or cost (scrypt, pbkdf2, weaker argon2), else None. Outside any transaction."""
+    if not passwords.needs_rehash(user.password_hash):
+        return None
+    return passwords.hash_password(password)
+
+
+def store_upgraded_hash(user: User, new_hash: str | None) -> None:
+    """Inside the sign-in's writing transaction: replace the old hash, unless the
+    password was changed meanwhile (the update names the hash it replaces)."""
+    if new_hash is None:
+        return
+    old_hash = user.password_hash
+    db.session.execute(
+        update(User).where(User.id == user.id, User.password_hash == old_hash).values(password_hash=new_hash)
+    )
+    set_committed_value(user, "password_hash", new_hash)  # the loaded user says what the row says
 
 
 def authenticate(username: str, password: str) -> User | None:

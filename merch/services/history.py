@@ -24,8 +24,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 from sqlalchemy import func, insert, select, text
-from werkzeug.security import generate_password_hash
 
+from merch import passwords
 from merch.checklists import ShopHours, business_date_of, due_at
 from merch.extensions import db
 from merch.models import REVIEWED, SENT_BACK, SUBMITTED, Area, ItemResult, Photo, RuleVersion, Shop, Submission, User
@@ -217,7 +217,7 @@ def seed_history(
     install_guide_rules(now)
     plans = {shift: rule_plans(shift) for shift in SHIFTS}
     pool = photo_pool(storage)
-    password_hash = generate_password_hash(password)
+    password_hash = passwords.hash_password(password)
     existing = set(db.session.scalars(select(Shop.code).where(Shop.code.like("H%"))))
     numbers = [n for n in range(1, shops + 1) if shop_code(n) not in existing]
     totals = [0, 0, 0]

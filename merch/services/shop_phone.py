@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from merch import passwords
 from merch.extensions import db
 from merch.models import Role, User
 from merch.services.throttle import FailureStore, ThrottlePolicy, clear_failures, record_failure, retry_after
@@ -30,7 +30,7 @@ def set_pin(user: User, pin: str) -> None:
     """Store the PIN hashed, like a password (the caller has checked the password)."""
     if not valid_pin(pin):
         raise ValueError("a PIN is 4 to 6 digits")
-    user.pin_hash = generate_password_hash(pin)
+    user.pin_hash = passwords.hash_password(pin)
 
 
 def colleagues(user: User) -> list[User]:
@@ -68,7 +68,7 @@ def switch_to(
     wait = retry_after(store, _throttle_name(target), address, now, PIN_POLICY)
     if wait is not None:
         return SwitchOutcome(None, wait)
-    if target.pin_hash is None or not valid_pin(pin) or not check_password_hash(target.pin_hash, pin):
+    if target.pin_hash is None or not valid_pin(pin) or not passwords.verify_password(target.pin_hash, pin):
         record_failure(store, _throttle_name(target), address, now, PIN_POLICY)
         return SwitchOutcome(None)
     clear_failures(store, _throttle_name(target))
