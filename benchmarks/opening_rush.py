@@ -26,7 +26,7 @@ places of its own), as in a real rush, where the evidence check finds nothing cl
 segment in a JPEG, a trailing ``free`` box in HEIC): from the second shop on, every photo is a
 perceptual copy of an earlier one, so each one goes through the evidence check's detailed
 comparison and is flagged ``reused`` — the worst case for the lookup, not a realistic rush.
-Distinct scenes are made once per (kind, shop count) and cached under /tmp.
+Distinct scenes are made once per kind and shop number and cached under /tmp.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def distinct_photos(kind: str, shops: int) -> list[list[bytes]]:
     """Three photos per shop, each a different picture: the base gradients with the shop's
     own garments (coloured blocks of its own sizes and places), so no two are alike."""
     size = (1600, 1200) if kind == "reduced" else (4032, 3024)
-    cache = Path(tempfile.gettempdir()) / f"merch-rush-distinct-{kind}-{shops}"
+    cache = Path(tempfile.gettempdir()) / f"merch-rush-distinct-{kind}"
     cache.mkdir(exist_ok=True)
     bases = [_photo_like(*size, seed) for seed in range(3)]
     made: list[list[bytes]] = []
@@ -165,9 +165,14 @@ def prepare_database(url: str, shops: int, upload_folder: Path) -> None:
     from merch.services.setup import install_guide_rules
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(upload_folder), "SECRET_KEY": SECRET})
-    now = datetime.now(UTC)
-    # Opening time 20 minutes from now in UTC: the opening window is open, nothing is late.
-    opens = (now + timedelta(minutes=20)).time().replace(second=0, microsecond=0)
+    utc_now = datetime.now(UTC)
+    # The shops' zone puts their clock near 10:00, so their day never crosses midnight during
+    # the run, whatever the hour; opening is 20 minutes from now: the window is open, nothing late.
+    hours_ahead = (10 - utc_now.hour + 12) % 24 - 12  # -12 … +11: Etc/GMT-N is N hours ahead of UTC
+    zone = "UTC" if hours_ahead == 0 else f"Etc/GMT{-hours_ahead:+d}"
+    local_now = utc_now + timedelta(hours=hours_ahead)
+    now = utc_now
+    opens = (local_now + timedelta(minutes=20)).time().replace(second=0, microsecond=0)
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:
@@ -185,10 +190,10 @@ def prepare_database(url: str, shops: int, upload_folder: Path) -> None:
                 code=f"R{number:03d}",
                 name=f"Rush shop {number}",
                 area=area,
-                timezone="UTC",
+                timezone=zone,
                 opens_at=opens,
-                closes_at=(now + timedelta(hours=1)).time().replace(second=0, microsecond=0),
-                opened_on=now.date() - timedelta(days=30),
+                closes_at=(local_now + timedelta(hours=1)).time().replace(second=0, microsecond=0),
+                opened_on=local_now.date() - timedelta(days=30),
                 language="en",
             )
             db.session.add(shop)
