@@ -316,7 +316,7 @@ def _process(
         display_jpeg=_clean_jpeg(display, quality),
         thumb_jpeg=_clean_jpeg(thumb, quality),
         captured_at=captured_at,
-        evidence=analyse(display),
+        evidence=analyse(display, small=thumb),
     )
 
 

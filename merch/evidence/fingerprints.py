@@ -31,6 +31,7 @@ from itertools import product
 
 import numpy as np
 from PIL import Image
+from threadpoolctl import ThreadpoolController
 
 __all__ = [
     "CORE_MARGIN",
@@ -147,8 +148,19 @@ def _detail_bits(grids: np.ndarray) -> np.ndarray:
 def _table(grey: np.ndarray) -> np.ndarray:
     """The summed-area table, centred on its mean so float32 keeps box sums precise."""
     table = np.zeros((grey.shape[0] + 1, grey.shape[1] + 1), dtype=np.float64)
-    table[1:, 1:] = grey.astype(np.float64).cumsum(0).cumsum(1)
-    return (table - table.mean()).astype(np.float32)
+    inner = table[1:, 1:]
+    np.cumsum(grey, axis=0, dtype=np.float64, out=inner)  # in place: no temporary copies
+    np.cumsum(inner, axis=1, out=inner)
+    table -= table.mean()
+    return table.astype(np.float32)
+
+
+def _blend(first: np.ndarray, first_weight: np.ndarray, second: np.ndarray, second_weight: np.ndarray) -> np.ndarray:
+    """``first * first_weight + second * second_weight``, in place in ``first`` and ``second``."""
+    first *= first_weight
+    second *= second_weight
+    first += second
+    return first
 
 
 class _Work:
@@ -183,22 +195,38 @@ class _Work:
         steps = np.linspace(0.0, 1.0, size + 1)
         xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
         ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
+        # The table read at each grid corner by bilinear interpolation: four gathers of
+        # n × (size+1) × (size+1) points, never a whole row of the table per window.
         y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
-        y_frac = (ys - y_low)[..., None]
-        rows = table[y_low] * (1 - y_frac) + table[y_low + 1] * y_frac  # n × (size+1) × (W+1)
         x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
-        x_frac = (xs - x_low)[:, None, :]
-        index = np.arange(len(boxes))[:, None, None]
-        line = np.arange(size + 1)[None, :, None]
-        corners = (
-            rows[index, line, x_low[:, None, :]] * (1 - x_frac) + rows[index, line, x_low[:, None, :] + 1] * x_frac
-        )
+        y_frac = (ys - y_low).astype(np.float32)[:, :, None]
+        x_frac = (xs - x_low).astype(np.float32)[:, None, :]
+        x_rest, y_rest = 1 - x_frac, 1 - y_frac
+        stride = table.shape[1]
+        flat = table.reshape(-1)
+        top = (y_low * stride)[:, :, None] + x_low[:, None, :]
+        upper = _blend(flat[top], x_rest, flat[top + 1], x_frac)
+        lower = _blend(flat[top + stride], x_rest, flat[top + stride + 1], x_frac)
+        corners = _blend(upper, y_rest, lower, y_frac)
         sums = np.diff(np.diff(corners.astype(np.float64), axis=1), axis=2)
         areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
         return (sums / np.maximum(areas, 1e-9)).astype(np.float32)
 
 
+@cache
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process, once, before the first fingerprint.
+
+    The matrix products here are small (a few hundred 32×32 or a few dozen 128×128 DCTs):
+    OpenBLAS's extra threads buy nothing on them and spin while they wait, which doubled
+    the CPU time of a fingerprint (README "Evidence"); and a server runs one worker per
+    core already.
+    """
+    ThreadpoolController().limit(limits=1, user_api="blas")
+
+
 def _work(image: Image.Image) -> _Work:
+    _one_blas_thread()
     scale = WORK_LONG_SIDE / max(image.size)
     size = image.size if scale >= 1 else (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     grey = image.convert("L")
@@ -218,8 +246,9 @@ def _core_box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float,
 
 
 def _layout(image: Image.Image) -> bytes:
-    small = image.resize((LAYOUT_CELLS * 8, LAYOUT_CELLS * 8), Image.Resampling.BOX, reducing_gap=4.0)
-    small = small.convert("YCbCr").resize((LAYOUT_CELLS, LAYOUT_CELLS), Image.Resampling.BOX)
+    if max(image.size) > LAYOUT_CELLS * 64:
+        image = image.resize((LAYOUT_CELLS * 8, LAYOUT_CELLS * 8), Image.Resampling.BOX, reducing_gap=4.0)
+    small = image.convert("YCbCr").resize((LAYOUT_CELLS, LAYOUT_CELLS), Image.Resampling.BOX)
     cells = np.asarray(small, dtype=np.float32).reshape(-1, 3)
     luma = cells[:, 0]
     # Exposure: luma as deviations from its own mean in units of its spread, so a darker
@@ -233,9 +262,13 @@ def _layout(image: Image.Image) -> bytes:
     return np.clip(np.round(normal), -127, 127).astype(np.int8).tobytes()
 
 
-def fingerprint(image: Image.Image) -> Fingerprint:
-    """The fingerprint of a display copy (upright, sRGB, any size)."""
-    return _fingerprint(image, _work(image))
+def fingerprint(image: Image.Image, *, small: Image.Image | None = None) -> Fingerprint:
+    """The fingerprint of a display copy (upright, sRGB, any size).
+
+    ``small``: the same picture reduced (the pipeline's thumbnail), if at hand: the colour
+    layout is read from it, which saves reducing the display copy a second time.
+    """
+    return _fingerprint(small if small is not None else image, _work(image))
 
 
 def _fingerprint(image: Image.Image, work: _Work) -> Fingerprint:
@@ -270,27 +303,33 @@ def _trimmed(work: _Work) -> tuple[float, float, float, float] | None:
         median = np.median(lines, axis=1, keepdims=True)
         return np.asarray(np.mean(np.abs(lines - median) <= 12, axis=1) < 0.9)
 
-    def first_long_run(flags: np.ndarray) -> int | None:
-        need = max(2, len(flags) // 10)
+    def first_long_run(lines: np.ndarray) -> int | None:
+        # Lines are judged a chunk at a time from the edge, so a photo whose edge is busy
+        # (the common case) costs a tenth of its lines, not all of them.
+        need = max(2, len(lines) // 10)
         run = 0
-        for index, flag in enumerate(flags.tolist()):
-            run = run + 1 if flag else 0
-            if run >= need:
-                return index - need + 1
+        start, chunk = 0, need
+        while start < len(lines):
+            for offset, flag in enumerate(busy(lines[start : start + chunk]).tolist()):
+                run = run + 1 if flag else 0
+                if run >= need:
+                    return start + offset - need + 1
+            start += chunk
+            chunk *= 2
         return None
 
-    def span(flags: np.ndarray) -> tuple[int, int] | None:
-        start = first_long_run(flags)
-        end = first_long_run(flags[::-1])
-        if start is None or end is None or len(flags) - end - start < len(flags) // 5:
+    def span(lines: np.ndarray) -> tuple[int, int] | None:
+        start = first_long_run(lines)
+        end = first_long_run(lines[::-1])
+        if start is None or end is None or len(lines) - end - start < len(lines) // 5:
             return None
-        return start, len(flags) - end
+        return start, len(lines) - end
 
     grey = work.grey
-    rows = span(busy(grey))
+    rows = span(grey)
     if rows is None:
         return None
-    columns = span(busy(grey[rows[0] : rows[1]].T))
+    columns = span(grey[rows[0] : rows[1]].T)
     if columns is None:
         return None
     box = (float(columns[0]), float(rows[0]), float(columns[1]), float(rows[1]))
@@ -451,16 +490,17 @@ class Analysis:
     probe: Probe
 
 
-def analyse(image: Image.Image) -> Analysis | None:
+def analyse(image: Image.Image, *, small: Image.Image | None = None) -> Analysis | None:
     """Fingerprint and probe of a display copy, from one grey working copy.
 
     None for a picture with no structure to compare (a flat colour, a black frame): its
-    hash would be noise that matches every other such picture.
+    hash would be noise that matches every other such picture. ``small`` as for
+    ``fingerprint``.
     """
     work = _work(image)
     if float(work.grey.std()) < FEATURELESS_SPREAD:
         return None
-    return Analysis(_fingerprint(image, work), _probe(work))
+    return Analysis(_fingerprint(small if small is not None else image, work), _probe(work))
 
 
 def probe(image: Image.Image) -> Probe:
