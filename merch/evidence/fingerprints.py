@@ -18,13 +18,16 @@ Pure numpy and Pillow, no Flask or database. Three descriptors are kept per phot
   where, which is what a re-dressed window changes.
 
 A ``Probe`` is the query side: the candidate 64-bit hashes under which an earlier photo
-could be stored (for the index lookup), and ``Probe.match`` to judge one stored
-fingerprint against the new picture.
+could be stored (for the index lookup), and ``Probe.matches`` to judge the stored
+fingerprints the lookup found, all at once: a coarse search (32×32 grids, whose 16×16
+lowest-frequency signs are a corner of the detail bits) finds where each candidate's
+core lies in the new picture, and the few it brings closest are polished and judged on
+their full detail bits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
@@ -62,9 +65,16 @@ BANDS = 64 // BAND_BITS
 CANDIDATE_DISTANCE = 14  # a 64-bit hash this close is worth a detailed look
 DETAIL_MATCH = 0.05  # a copy: at most this share of the 2,304 detail bits differ
 FEATURELESS_SPREAD = 4.0  # grey levels: below this a picture shows nothing to compare
-SHORTLIST = 16  # windows closest by hash whose detail is compared before refining
-REFINED_WINDOWS = 3  # the windows closest by hash that the detailed search starts from
-REFINE_ROUNDS = 12
+# The close call's search for where a stored core lies in the new picture (Probe.matches).
+SEARCH_SIZE = 32  # coarse: 32×32 grids ...
+SEARCH_LOW = 16  # ... the signs of their 16×16 lowest frequencies (a corner of the detail bits)
+SEARCH_STARTS = 2  # windows per candidate the search starts from
+SEARCH_ROUNDS = 12
+CHECKED = 3  # candidates, closest after the search, polished and judged at full detail
+POLISH_SIZE = 64  # polished on 64×64 grids, the signs of their 32×32 lowest frequencies ...
+POLISH_LOW = 32
+POLISH_ROUNDS = 8
+FINAL_ROUNDS = 2  # ... then a last small move at full detail
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,16 @@ def _hashes(grids: np.ndarray) -> list[int]:
     bits = coefficients > np.median(coefficients[:, 1:], axis=1, keepdims=True)
     packed = np.packbits(bits, axis=1)
     return [int.from_bytes(row.tobytes(), "big") for row in packed]
+
+
+def _sign_bits(grids: np.ndarray, low: int) -> np.ndarray:
+    """n × low² booleans: the sign of each of the low×low lowest frequencies."""
+    return (_low_frequencies(grids, low) > 0).reshape(len(grids), -1)
+
+
+def _corner(detail: np.ndarray, low: int) -> np.ndarray:
+    """Of n × 2,304 detail bits, those of the low×low lowest frequencies (n × low²)."""
+    return detail.reshape(len(detail), DETAIL_LOW, DETAIL_LOW)[:, :low, :low].reshape(len(detail), -1)
 
 
 def _detail_bits(grids: np.ndarray) -> np.ndarray:
@@ -405,6 +425,7 @@ class Probe:
     core_hashes: list[int]  # to compare with stored ``core``
     windows: list[tuple[float, float, float, float]]  # the core window of each core hash
     _work: _Work
+    _coarse: np.ndarray | None = None  # the windows' search bits, made at the first close call
 
     def lookup_hashes(self) -> set[int]:
         """Every 64-bit hash an earlier copy of this picture may be stored under."""
@@ -416,70 +437,87 @@ class Probe:
         return min(whole, core)
 
     def match(self, stored: Fingerprint) -> Match | None:
-        """The stored photo, if the new picture is a copy of it; else None.
+        """The stored photo, if the new picture is a copy of it; else None."""
+        return self.matches([stored])[0]
 
-        The windows whose core hash is closest to the stored core are refined (a small
-        search over the window's edges), and the best one's 2,304 detail bits decide.
+    def matches(self, stored: Sequence[Fingerprint]) -> list[Match | None]:
+        """For each stored fingerprint, its match if the new picture is a copy of it.
+
+        The close calls, all candidates at once. Each candidate's core is looked for in the
+        new picture by a coarse search (32×32 grids, the signs of their 16×16 lowest
+        frequencies, which are a corner of the stored detail bits), from the windows whose
+        coarse bits are closest to it; the CHECKED candidates that search brings closest
+        are polished at full detail, and their 2,304 detail bits decide.
         """
-        if len(stored.detail) * 8 != DETAIL_LOW * DETAIL_LOW:
-            return None  # a fingerprint of another make (an older version): not comparable
-        distances = [hamming(h, stored.core) for h in self.core_hashes]
-        best_hash = min(min(distances), min(hamming(h, stored.phash) for h in self.whole_hashes))
-        if best_hash > CANDIDATE_DISTANCE:
-            return None
-        target = np.unpackbits(np.frombuffer(stored.detail, dtype=np.uint8)).astype(bool)
-        # The windows closest by hash, then the few of them closest in detail, refined.
-        closest = np.array([self.windows[int(index)] for index in np.argsort(distances, kind="stable")[:SHORTLIST]])
-        coarse = self._distances(closest, target)
-        best = self._refined(closest[np.argsort(coarse, kind="stable")[:REFINED_WINDOWS]], target)
-        if best > DETAIL_MATCH:
-            return None
-        return Match(detail_distance=round(best, 4), hash_distance=best_hash)
+        result: list[Match | None] = [None] * len(stored)
+        hash_distances = [self.candidate_distance(candidate.phash, candidate.core) for candidate in stored]
+        usable = [
+            index
+            for index, candidate in enumerate(stored)
+            if len(candidate.detail) * 8 == DETAIL_LOW * DETAIL_LOW and hash_distances[index] <= CANDIDATE_DISTANCE
+        ]
+        if not usable:
+            return result
+        full = np.array([np.unpackbits(np.frombuffer(stored[index].detail, dtype=np.uint8)) for index in usable])
+        full = full.astype(bool)
+        corner = _corner(full, SEARCH_LOW)
+        windows = np.array(self.windows)
+        # Start windows: per candidate, those whose coarse bits differ least from its corner.
+        differing = np.count_nonzero(self._coarse_bits()[None, :, :] != corner[:, None, :], axis=2)
+        starts = np.argsort(differing, axis=1, kind="stable")[:, :SEARCH_STARTS]
+        owner = np.repeat(np.arange(len(usable)), starts.shape[1])
+        boxes, found = self._descend(
+            windows[starts.reshape(-1)], corner[owner], SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS, 0.02
+        )
+        best = np.full(len(usable), np.inf)
+        best_boxes = np.zeros((len(usable), 4))
+        for row, candidate in enumerate(owner.tolist()):
+            if found[row] < best[candidate]:
+                best[candidate], best_boxes[candidate] = found[row], boxes[row]
+        checked = np.argsort(best, kind="stable")[:CHECKED]
+        # Polished at half detail first (a quarter of the points), then at full detail.
+        half = _corner(full[checked], POLISH_LOW)
+        boxes, _ = self._descend(best_boxes[checked], half, POLISH_SIZE, POLISH_LOW, POLISH_ROUNDS, 0.01)
+        _, polished = self._descend(boxes, full[checked], DETAIL_SIZE, DETAIL_LOW, FINAL_ROUNDS, 0.0025)
+        for candidate, distance in zip(checked.tolist(), polished.tolist(), strict=True):
+            if distance <= DETAIL_MATCH:
+                index = usable[candidate]
+                result[index] = Match(detail_distance=round(distance, 4), hash_distance=hash_distances[index])
+        return result
 
-    def rank(self, stored: list[Fingerprint]) -> list[int]:
-        """Indexes of ``stored`` from the most to the least promising for ``match``.
+    def _coarse_bits(self) -> np.ndarray:
+        if self._coarse is None:
+            self._coarse = _sign_bits(self._work.grids(np.array(self.windows), SEARCH_SIZE), SEARCH_LOW)
+        return self._coarse
 
-        One detail look at the windows closest by hash to any of them, shared by all: so
-        among a shop's many alike photos of one display the real original is refined
-        first, not whichever hash happened to be nearest.
-        """
-        if not stored:
-            return []
-        closest = [min(hamming(h, candidate.core) for candidate in stored) for h in self.core_hashes]
-        windows = np.array([self.windows[int(index)] for index in np.argsort(closest, kind="stable")[:SHORTLIST]])
-        bits = _detail_bits(self._work.grids(windows, DETAIL_SIZE))
-        scores = []
-        for candidate in stored:
-            if len(candidate.detail) * 8 != bits.shape[1]:
-                scores.append(1.0)
-                continue
-            target = np.unpackbits(np.frombuffer(candidate.detail, dtype=np.uint8)).astype(bool)
-            scores.append(float(np.count_nonzero(bits != target, axis=1).min()) / bits.shape[1])
-        return [int(index) for index in np.argsort(scores, kind="stable")]
-
-    def _distances(self, boxes: np.ndarray, target: np.ndarray) -> np.ndarray:
-        bits = _detail_bits(self._work.grids(boxes, DETAIL_SIZE))
-        return np.count_nonzero(bits != target, axis=1) / bits.shape[1]
-
-    def _refined(self, boxes: np.ndarray, target: np.ndarray) -> float:
-        """Best detail distance after moving each window's four edges, step by halving step.
+    def _descend(
+        self, boxes: np.ndarray, targets: np.ndarray, size: int, low: int, rounds: int, first_step: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each window's edges moved, step by halving step, to bring its bits to its target.
 
         Every round tries each edge a step in and a step out for all windows at once and
-        keeps the best trial per window.
+        keeps the best trial per window. The windows found and their shares of differing bits.
         """
-        current = self._distances(boxes, target)
-        size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
-        step = 0.02 * size
+
+        def distances(trial: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+            bits = _sign_bits(self._work.grids(trial, size), low)
+            return np.asarray(np.count_nonzero(bits != wanted, axis=1) / bits.shape[1])
+
+        boxes = np.asarray(boxes, dtype=np.float64)
+        current = distances(boxes, targets)
+        step = first_step * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
         moves = np.concatenate([np.eye(4), -np.eye(4)])  # 8 trials per window
-        for _ in range(REFINE_ROUNDS):
+        repeated = np.repeat(targets, len(moves), axis=0)
+        rows = np.arange(len(boxes))
+        for _ in range(rounds):
             trials = boxes[:, None, :] + moves[None, :, :] * step[:, None, None]
-            found = self._distances(trials.reshape(-1, 4), target).reshape(len(boxes), len(moves))
+            found = distances(trials.reshape(-1, 4), repeated).reshape(len(boxes), len(moves))
             pick = found.argmin(axis=1)
-            better = found[np.arange(len(boxes)), pick] < current
-            boxes = np.where(better[:, None], trials[np.arange(len(boxes)), pick], boxes)
-            current = np.where(better, found[np.arange(len(boxes)), pick], current)
+            better = found[rows, pick] < current
+            boxes = np.where(better[:, None], trials[rows, pick], boxes)
+            current = np.where(better, found[rows, pick], current)
             step = np.where(better, step, step / 2)
-        return float(current.min())
+        return boxes, current
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,24 @@ window with the shop's last change, and builds api.md's ``evidence`` object for 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import func, select
 
-from merch.evidence import Fingerprint, Probe, bands, unsigned, window_similarity
+from merch.database import reading, writing
+from merch.evidence import Fingerprint, Probe, analyse, bands, unsigned, window_similarity
 from merch.evidence.fingerprints import CANDIDATE_DISTANCE
 from merch.extensions import db
 from merch.models import SENT_BACK, ItemResult, Photo, RuleVersion, Submission, User
 from merch.models.evidence import PhotoFingerprint, PhotoHashBand
 from merch.photos import ProcessedPhoto
 from merch.services.accounts import can_view_submission
+from merch.storage import PhotoStorage
 
 # Which of a photo's two hashes a band row belongs to (packed into band_key).
 WHOLE, CORE = 0, 1
@@ -29,10 +33,10 @@ WHOLE, CORE = 0, 1
 # closely: two hashes within Hamming distance 2 always share two of their four bands,
 # an unrelated pair almost never does.
 MIN_BAND_HITS = 2
-# Of the candidates closest by hash, at most MAX_RANKED get a first detail look (shared
-# windows) and the MAX_DETAILED most promising of them the refined comparison.
-MAX_RANKED = 200
-MAX_DETAILED = 3
+# At most MAX_HITS photos sharing bands are read (a band every photo has, such as a plain
+# wall's, cannot flood the lookup), and the MAX_CLOSE closest by hash get the close call.
+MAX_HITS = 500
+MAX_CLOSE = 64
 # window_unchanged: a window at least this alike to the last change's is the same dressing
 # (set on the labelled set in tests/; README "Evidence").
 WINDOW_UNCHANGED = 0.80
@@ -81,42 +85,48 @@ class Found:
 
 
 def find_reused(probe: Probe) -> Found | None:
-    """The earliest stored photo (any shop) that the new picture is a copy of, if any."""
+    """The earliest stored photo (any shop) that the new picture is a copy of, if any.
+
+    Two queries whatever the history's size: the photos sharing MIN_BAND_HITS bands with
+    the probe's hashes (one IN over the band keys, read from the covering primary key,
+    at most MAX_HITS of them, most bands first), with their two hashes; then the
+    fingerprints of the MAX_CLOSE closest by hash, which ``Probe.matches`` judges at once.
+    """
     keys = _probe_keys(probe)
     hits = (
         select(PhotoHashBand.photo_id)
         .where(PhotoHashBand.band_key.in_(keys))
         .group_by(PhotoHashBand.photo_id)
         .having(func.count() >= MIN_BAND_HITS)
+        .order_by(func.count().desc(), PhotoHashBand.photo_id)
+        .limit(MAX_HITS)
+        .subquery()
     )
     candidates = db.session.execute(
-        select(PhotoFingerprint.photo_id, PhotoFingerprint.phash, PhotoFingerprint.core).where(
-            PhotoFingerprint.photo_id.in_(hits)
+        select(PhotoFingerprint.photo_id, PhotoFingerprint.phash, PhotoFingerprint.core).join(
+            hits, hits.c.photo_id == PhotoFingerprint.photo_id
         )
     ).all()
     close = sorted(
         (distance, photo_id)
         for photo_id, phash, core in candidates
         if (distance := probe.candidate_distance(unsigned(phash), unsigned(core))) <= CANDIDATE_DISTANCE
-    )
+    )[:MAX_CLOSE]
     if not close:
         return None
     rows = list(
         db.session.scalars(
-            select(PhotoFingerprint).where(
-                PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close[:MAX_RANKED]])
-            )
+            select(PhotoFingerprint)
+            .where(PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close]))
+            .order_by(PhotoFingerprint.photo_id)
         )
     )
-    prints = [_fingerprint(row) for row in rows]
-    matches = []
-    for index in probe.rank(prints)[:MAX_DETAILED]:
-        photo_id = rows[index].photo_id
-        found = probe.match(prints[index])
-        if found is not None:
-            matches.append(Found(photo_id, found.detail_distance))
+    found = probe.matches([_fingerprint(row) for row in rows])
     # The earliest of the copies: the photo first stored is the one that was reused.
-    return min(matches, key=lambda match: match.photo_id) if matches else None
+    for row, match in zip(rows, found, strict=True):
+        if match is not None:
+            return Found(row.photo_id, match.detail_distance)
+    return None
 
 
 def _fingerprint(row: PhotoFingerprint) -> Fingerprint:
@@ -242,3 +252,97 @@ def look_up_evidence(
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class BackfillBatch:
+    """One batch of ``backfill_fingerprints``: photos done, left without (and why), last id."""
+
+    fingerprinted: int
+    featureless: int  # a picture with nothing to compare (merch.evidence.analyse gave None)
+    missing: int  # no display copy in storage
+    last_id: int
+
+
+def photos_without_fingerprint(after_id: int, limit: int) -> list[tuple[int, str, str]]:
+    """Ids and file keys of stored photos with no fingerprint, after ``after_id``, by id."""
+    has_print = select(PhotoFingerprint.photo_id).where(PhotoFingerprint.photo_id == Photo.id).exists()
+    rows = db.session.execute(
+        select(Photo.id, Photo.display_path, Photo.thumb_path)
+        .where(Photo.id > after_id, ~has_print)
+        .order_by(Photo.id)
+        .limit(limit)
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def backfill_batch(storage: PhotoStorage, after_id: int, limit: int) -> BackfillBatch | None:
+    """Fingerprint the next ``limit`` photos that have none, from their stored files.
+
+    Reads in one short transaction, decodes outside any, writes the batch in one more:
+    a batch is stored whole or not at all, so an interrupted backfill resumes where its
+    last committed batch ended. None when no photo is left after ``after_id``.
+    """
+    with reading():
+        pending = photos_without_fingerprint(after_id, limit)
+    if not pending:
+        return None
+    found: list[tuple[int, Fingerprint]] = []
+    featureless = missing = 0
+    for photo_id, display_key, thumb_key in pending:
+        display, thumb = storage.get(display_key), storage.get(thumb_key)
+        if display is None:
+            missing += 1
+            continue
+        analysis = analyse(_picture(display), small=_picture(thumb) if thumb is not None else None)
+        if analysis is None:
+            featureless += 1
+            continue
+        found.append((photo_id, analysis.fingerprint))
+    with writing():
+        for photo_id, fingerprint in found:
+            # The photo may have been removed since it was read: its fingerprint is then moot.
+            photo = db.session.get(Photo, photo_id)
+            if photo is not None and db.session.get(PhotoFingerprint, photo_id) is None:
+                store_fingerprint(photo, fingerprint)
+    return BackfillBatch(len(found), featureless, missing, pending[-1][0])
+
+
+def _picture(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGB")
+
+
+@dataclass(frozen=True)
+class ShownMatch:
+    """An earlier photo a new one matched, as a viewer may see it (the review page).
+
+    ``photo_id`` and ``store`` are None when the viewer may not see that photo: they learn
+    its date only, as in api.md's ``evidence``.
+    """
+
+    kind: str  # "reused" or "window_unchanged"
+    business_date: date
+    photo_id: int | None
+    store: str | None
+    similarity: float | None = None
+
+
+def shown_matches(photo: Photo, viewer: User | None) -> list[ShownMatch]:
+    """The earlier photos ``photo`` was found to copy or to look like, for ``viewer``."""
+    shown = []
+    earlier = photo.reused_of or photo.duplicate_of
+    if earlier is not None:
+        visible = visible_photo_id(earlier, viewer)
+        store = earlier.submission.shop.code if visible is not None else None
+        shown.append(ShownMatch("reused", earlier.submission.business_date, visible, store))
+    window = photo.window_match
+    if window is not None and photo.window_similarity is not None:
+        visible = visible_photo_id(window, viewer)
+        store = window.submission.shop.code if visible is not None else None
+        shown.append(
+            ShownMatch(
+                "window_unchanged", window.submission.business_date, visible, store, round(photo.window_similarity, 3)
+            )
+        )
+    return shown
