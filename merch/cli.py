@@ -1,5 +1,5 @@
 """Command-line set-up and upkeep: flask --app merch init-db | seed-demo | create-user | purge
-| seed-history | backup | restore | check-storage."""
+| seed-history | backup | restore | check-storage | evidence-backfill."""
 
 from __future__ import annotations
 
@@ -182,6 +182,32 @@ def check_storage_command(remove_orphans: bool) -> None:
         raise SystemExit(1)
 
 
+@click.command("evidence-backfill")
+@click.option("--batch", "batch_size", type=click.IntRange(1, 10_000), default=200, show_default=True)
+@click.option("--after", "after_id", type=click.IntRange(0), default=0, help="Start after this photo id.")
+def evidence_backfill_command(batch_size: int, after_id: int) -> None:
+    """Fingerprint stored photos that have none (README "Evidence"), a batch at a time.
+
+    Safe to stop and run again: every batch is committed on its own, and a run only
+    looks at photos still without a fingerprint.
+    """
+    from merch.services.evidence import backfill_batch
+    from merch.storage import storage_for
+
+    storage = storage_for(current_app)
+    totals = {"fingerprinted": 0, "featureless": 0, "missing": 0}
+    while (done := backfill_batch(storage, after_id, batch_size)) is not None:
+        after_id = done.last_id
+        totals["fingerprinted"] += done.fingerprinted
+        totals["featureless"] += done.featureless
+        totals["missing"] += done.missing
+        click.echo(f"up to photo {done.last_id}: {done.fingerprinted} fingerprinted")
+    click.echo(
+        f"{totals['fingerprinted']} photos fingerprinted, {totals['featureless']} with nothing to compare,"
+        f" {totals['missing']} without a display file."
+    )
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     from merch.cli_import import import_command
@@ -196,5 +222,6 @@ def register(app: Flask) -> None:
         backup_command,
         restore_command,
         check_storage_command,
+        evidence_backfill_command,
     ):
         app.cli.add_command(command)
