@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from merch.database import release, writing
+from merch.database import reading, release, writing
 from merch.extensions import db
 from merch.messages.refusals import Refused
 from merch.models import (
@@ -30,6 +30,7 @@ from merch.models import (
 )
 from merch.photos import PhotoRejected, process_photo
 from merch.services.accounts import shops_visible_to
+from merch.services.evidence import find_reused, store_fingerprint
 from merch.services.submissions import Limits, UploadedPhoto
 from merch.storage import PhotoStorage, photo_keys
 
@@ -123,6 +124,12 @@ def close_action(
             processed.append((photo.field_name, process_photo(photo.data, max_pixels=limits.max_pixels)))
         except PhotoRejected as rejected:
             raise ActionRefused(rejected.status, rejected.code, "photo", **rejected.params) from None
+    # A fix is proved by a new photo: it is looked up by content like a checklist's
+    # (only reads, so before the write lock) and enters the index for later lookups.
+    with reading():
+        reused = [
+            find_reused(result.evidence.probe) if result.evidence is not None else None for _, result in processed
+        ]
 
     written: list[str] = []
     try:
@@ -131,7 +138,7 @@ def close_action(
             if action is None or action.status != ACTION_OPEN:
                 raise ActionRefused(422, "invalid_answer", "status", reason="action_not_open")
             day = now.astimezone(shop.zone).date()
-            for field_name, result in processed:
+            for (field_name, result), found in zip(processed, reused, strict=True):
                 display_key, thumb_key = photo_keys(shop.id, day)
                 for key, data in ((display_key, result.display_jpeg), (thumb_key, result.thumb_jpeg)):
                     written.append(key)
@@ -139,22 +146,25 @@ def close_action(
                 earlier = db.session.scalar(
                     select(Photo.id).where(Photo.sha256 == result.sha256).order_by(Photo.id).limit(1)
                 )
-                action.photos.append(
-                    Photo(
-                        submission_id=action.submission_id,
-                        area=area,
-                        field_name=field_name,
-                        sha256=result.sha256,
-                        source_format=result.source_format,
-                        width=result.width,
-                        height=result.height,
-                        display_path=display_key,
-                        thumb_path=thumb_key,
-                        captured_at=_aware(result.captured_at, shop),
-                        uploaded_at=now,
-                        duplicate_of_id=earlier,
-                    )
+                photo = Photo(
+                    submission_id=action.submission_id,
+                    area=area,
+                    field_name=field_name,
+                    sha256=result.sha256,
+                    source_format=result.source_format,
+                    width=result.width,
+                    height=result.height,
+                    display_path=display_key,
+                    thumb_path=thumb_key,
+                    captured_at=_aware(result.captured_at, shop),
+                    uploaded_at=now,
+                    duplicate_of_id=earlier,
+                    reused_of_id=found.photo_id if found is not None else None,
                 )
+                action.photos.append(photo)
+                if result.evidence is not None:
+                    db.session.flush()
+                    store_fingerprint(photo, result.evidence.fingerprint)
             action.status = ACTION_CLOSED
             action.closed_by_id = user.id
             action.closed_at = now

@@ -16,6 +16,7 @@ from merch.messages.localized import problem_lines, refusal
 from merch.messages.refusals import Refused
 from merch.services.accounts import can_view_submission
 from merch.services.checklists import load_submission, rule_title
+from merch.services.evidence import shown_matches
 from merch.services.flags import submission_flags
 from merch.services.listing import ListFilters, list_submissions
 from merch.services.review import (
@@ -105,6 +106,7 @@ def _render(submission: Any, errors: dict[str, str], values: MultiDict[str, str]
             submission=submission,
             items=items,
             previous=previous_area_photos(submission),
+            matches={photo.id: shown_matches(photo, me()) for photo in submission.photos},
             flags=submission_flags(submission),
             history=history,
             errors=errors,

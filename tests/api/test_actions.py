@@ -145,3 +145,29 @@ def test_scope_of_close_and_verify(client, cast, action):
         client.post(f"{url}/verify", json=verify, headers=headers_for(client, cast.other_supervisor)).status_code == 404
     )
     assert client.post(f"{url}/verify", json=verify, headers=headers_for(client, cast.admin)).status_code == 200
+
+
+def test_a_photo_closing_an_action_is_checked_for_reuse_and_later_copies_of_it_are_caught(client, cast, clock):
+    from merch.models.evidence import PhotoFingerprint
+    from tests.api.test_evidence import _photos, _shot
+    from tests.evidence_images import COPIES, jpeg
+
+    clock.set_local(2026, 11, 23, 10, 30)
+    answers = passing_answers()
+    answers["window_clean"] = {"ok": False}
+    earlier = submit(client, headers_for(client, cast.staff), answers, photos=_photos(window=jpeg(_shot(13), 92)))
+    opened = client.post(
+        f"/api/v1/submissions/{earlier['id']}/review",
+        json={"action": "reviewed", "actions": [{"key": "window_clean", "comment": "clean the glass"}]},
+        headers=headers_for(client, cast.supervisor),
+    ).get_json()["actions"][0]
+    clock.set_local(2026, 11, 23, 15, 0)
+
+    # The "fix" is the morning's window photo again, re-saved.
+    closed = close(client, headers_for(client, cast.staff), opened["id"], photos=[COPIES["resaved_q95"](_shot(13))])
+
+    assert closed.status_code == 200, closed.get_json()
+    fix = db.session.get(Photo, closed.get_json()["photos"][0]["id"])
+    assert fix.reused_of_id == earlier["photos"]["window"][0]["id"]
+    # And it enters the index, so that later copies of a fix photo are found too.
+    assert db.session.get(PhotoFingerprint, fix.id) is not None

@@ -221,3 +221,29 @@ def test_another_areas_pages_are_not_found(app, client, cast):
     assert page.get("/supervise/visit/ZZ001").status_code == 404
     assert page.get("/supervise/board?area=" + cast.area.code).status_code == 404
     assert browser(app, cast.admin).get(f"/supervise/submissions/{created['id']}").status_code == 200
+
+
+def test_the_review_page_shows_the_photo_a_copy_was_made_of_only_to_who_may_see_it(app, client, cast, clock):
+    from tests.api.test_evidence import _photos, _shot
+    from tests.evidence_images import COPIES, jpeg
+
+    clock.set_local(2026, 11, 23, 10, 30)
+    original = submit(client, headers_for(client, cast.staff), photos=_photos(folded=jpeg(_shot(11), 92)))
+    original_id = original["photos"]["folded"][0]["id"]
+    clock.set_local(2026, 11, 24, 10, 30)
+    # Another area's shop sends a re-compressed copy of it.
+    copy = submit(
+        client, headers_for(client, cast.other_staff), photos=_photos(folded=COPIES["recompressed_q60"](_shot(11)))
+    )
+    page = f"/supervise/submissions/{copy['id']}"
+
+    admin_html = browser(app, cast.admin).get(page).get_data(as_text=True)
+    area_html = browser(app, cast.other_supervisor).get(page).get_data(as_text=True)
+
+    # The admin sees the earlier photo beside the new one, with its shop.
+    assert "Same picture as a photo of 2026-11-23" in admin_html
+    assert f"/api/v1/photos/{original_id}?size=thumb" in admin_html and "ZZ001" in admin_html
+    # The copying shop's supervisor learns the date, not the other area's photo or shop.
+    assert "Same picture as a photo of 2026-11-23" in area_html
+    assert "A photo of a shop outside your area: not shown" in area_html
+    assert f"/api/v1/photos/{original_id}" not in area_html and "ZZ001" not in area_html
