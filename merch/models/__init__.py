@@ -23,6 +23,7 @@ from merch.models.submissions import (
     Photo,
     Submission,
 )
+from merch.models.summary import ShopDayTotals
 
 __all__ = [
     "ACTION_CLOSED",
@@ -47,6 +48,7 @@ __all__ = [
     "SENT_BACK",
     "SUBMITTED",
     "Shop",
+    "ShopDayTotals",
     "SignIn",
     "SignInFailure",
     "Submission",

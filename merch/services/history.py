@@ -29,6 +29,7 @@ from merch import passwords
 from merch.checklists import ShopHours, business_date_of, due_at
 from merch.extensions import db
 from merch.models import REVIEWED, SENT_BACK, SUBMITTED, Area, ItemResult, Photo, RuleVersion, Shop, Submission, User
+from merch.models.summary import rebuild_day_totals
 from merch.photos import process_photo
 from merch.rulebook import CLOSING, OPENING, SHIFTS
 from merch.scoring import ScoringContext, score_item, submission_score
@@ -452,6 +453,8 @@ def _insert_history(
             shop, staff[shop.id], days, seed, now, plans, pool, next_id, wire, (submissions, items, photos)
         )
     _bulk_insert(Submission.__tablename__, _SUBMISSION_COLUMNS, submissions)
+    # The rows bypass the ORM (and its listener): the new shops' day sums in one INSERT … SELECT.
+    rebuild_day_totals(db.session.connection(), [shop.id for shop in shops])
     _bulk_insert(ItemResult.__tablename__, _ITEM_COLUMNS, items)
     _bulk_insert(Photo.__tablename__, _PHOTO_COLUMNS, photos)
     if db.engine.dialect.name == "postgresql":

@@ -12,7 +12,16 @@ from sqlalchemy.orm import joinedload
 
 from merch.checklists import ChecklistState, SubmissionFacts, business_date_of, checklist_state
 from merch.extensions import db
-from merch.models import SENT_BACK, ItemResult, RuleVersion, Shop, Submission, User, current_versions_query
+from merch.models import (
+    SENT_BACK,
+    ItemResult,
+    RuleVersion,
+    Shop,
+    ShopDayTotals,
+    Submission,
+    User,
+    current_versions_query,
+)
 from merch.rankings import SHIFTS, Period, average_score, checklist_is_due_by_time, due_by_time, last_days
 from merch.services.checklists import rule_title
 from merch.services.rankings import DEFAULT_TIMEZONE, ShopRow, live_checklists, scope_shops
@@ -208,16 +217,13 @@ def area_trend(area_code: str, days: int, now: datetime, language: str) -> AreaT
     early: dict[date, int] = defaultdict(int)
     by_id = {shop.id: shop for shop in shops}
     if ids:
-        for day, count, total in db.session.execute(
-            select(Submission.business_date, func.count(Submission.id), func.sum(Submission.score))
-            .where(
-                Submission.shop_id.in_(ids),
-                Submission.business_date.between(period.start, period.end),
-                live_checklists(),
-            )
-            .group_by(Submission.business_date)
+        # The per-shop, per-day sums kept with every write (models/summary.py).
+        for day, count, tenths in db.session.execute(
+            select(ShopDayTotals.business_date, func.sum(ShopDayTotals.submitted), func.sum(ShopDayTotals.score_tenths))
+            .where(ShopDayTotals.shop_id.in_(ids), ShopDayTotals.business_date.between(period.start, period.end))
+            .group_by(ShopDayTotals.business_date)
         ):
-            sums[day] = (int(count), Decimal(round(float(total or 0) * 10)).scaleb(-1))
+            sums[day] = (int(count or 0), Decimal(int(tenths or 0)).scaleb(-1))
         for shop_id, shift, day in db.session.execute(
             select(Submission.shop_id, Submission.shift, Submission.business_date).where(
                 Submission.shop_id.in_(ids),
