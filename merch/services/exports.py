@@ -116,7 +116,7 @@ def export_submissions(shop_ids: list[int] | None, period: Period) -> list[Any]:
         .join(User, User.id == Submission.user_id)
         .order_by(Submission.business_date, Shop.code, _SHIFT_ORDER, Submission.id)
     )
-    return list(db.session.connection().execute(_in_scope(query, shop_ids, period)))
+    return list(db.session.connection().execute(_in_scope(query, shop_ids, period)).all())
 
 
 def export_items(shop_ids: list[int] | None, period: Period) -> dict[int, list[Any]]:
@@ -137,9 +137,37 @@ def export_items(shop_ids: list[int] | None, period: Period) -> dict[int, list[A
         .order_by(ItemResult.submission_id, ItemResult.position)
     )
     items: dict[int, list[Any]] = defaultdict(list)
-    for row in db.session.connection().execute(_in_scope(query, shop_ids, period)):
+    # .all() fetches in one call to the driver, not row by row.
+    for row in db.session.connection().execute(_in_scope(query, shop_ids, period)).all():
         items[row[0]].append(row)
     return items
+
+
+class _Cells:
+    """CSV text of a run of cells, as ``csv.writer`` quotes them, without the line end.
+
+    A row is its submission's cells (rendered once per submission) joined to its item's
+    cells; the item cells repeat across submissions (same rule, result, credit and reason),
+    so their text is kept and reused. Joining two rendered runs with a comma gives exactly
+    what one ``writerow`` of all the cells gives: every cell is quoted on its own.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="")
+        self.cache: dict[tuple[str, ...], str] = {}
+
+    def text(self, cells: tuple[str, ...]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(cells)
+        return self._buffer.getvalue()
+
+    def cached(self, cells: tuple[str, ...]) -> str:
+        found = self.cache.get(cells)
+        if found is None:
+            found = self.cache[cells] = self.text(cells)
+        return found
 
 
 def csv_lines(
@@ -150,10 +178,8 @@ def csv_lines(
 ) -> Iterator[str]:
     """The CSV text in pieces: BOM and header first, then the rows (two queries in all)."""
     titles = rule_titles(language)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    yield BOM + buffer.getvalue()
+    cells = _Cells()
+    yield BOM + cells.text(COLUMNS) + "\r\n"
     zones: dict[str, ZoneInfo] = {}
     reasons: dict[str | None, str] = {}
     credits: dict[tuple[int, int], str] = {}
@@ -161,25 +187,26 @@ def csv_lines(
     submissions = export_submissions(shop_ids, period)
     items = export_items(shop_ids, period)
     for start in range(0, len(submissions), 200):
-        buffer.seek(0)
-        buffer.truncate()
+        lines: list[str] = []
         for row in submissions[start : start + 200]:
             (sub_id, code, name, timezone, area, day, shift, status, username, completed, late, score,
              original) = row  # fmt: skip
             zone = zones.setdefault(timezone, ZoneInfo(timezone))
-            head = (
-                neutralise(code),
-                neutralise(name),
-                neutralise(area),
-                day.isoformat() if isinstance(day, date) else str(day),
-                shift,
-                str(sub_id),
-                status,
-                neutralise(username),
-                _local(completed, zone),
-                "true" if late else "false",
-                _number(score),
-                _number(original),
+            head = cells.text(
+                (
+                    neutralise(code),
+                    neutralise(name),
+                    neutralise(area),
+                    day.isoformat() if isinstance(day, date) else str(day),
+                    shift,
+                    str(sub_id),
+                    status,
+                    neutralise(username),
+                    _local(completed, zone),
+                    "true" if late else "false",
+                    _number(score),
+                    _number(original),
+                )
             )
             for _, key, passed, override, numerator, denominator, problems, comment in items.get(sub_id, ()):
                 if override is not None:  # an override counts 1 or 0 (display-rules.md)
@@ -191,18 +218,18 @@ def csv_lines(
                     credit = credits[(numerator, denominator)] = _number(
                         round(Decimal(numerator) / Decimal(denominator), 4)
                     )
-                writer.writerow(
-                    (
-                        *head,
-                        neutralise(key),
-                        item_titles.get(key) or neutralise(key),
-                        "true" if passed else "false",
-                        credit,
-                        reasons[problems],
-                        neutralise(comment) if comment else "",
-                    )
+                tail = (
+                    neutralise(key),
+                    item_titles.get(key) or neutralise(key),
+                    "true" if passed else "false",
+                    credit,
+                    reasons[problems],
                 )
-        yield buffer.getvalue()
+                if comment:  # comments are free text: rendered, never kept
+                    lines.append(f"{head},{cells.text((*tail, neutralise(comment)))}\r\n")
+                else:
+                    lines.append(f"{head},{cells.cached(tail)},\r\n")
+        yield "".join(lines)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
