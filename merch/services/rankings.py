@@ -161,7 +161,8 @@ def period_totals(shop_ids: list[int] | None, periods: list[Period]) -> dict[int
     Read from the per-shop, per-day sums (``shop_day_totals``, kept with every write), one
     plain GROUP BY per period over its covering index; ``shop_ids`` None means every shop.
     """
-    totals: dict[int, list[Totals]] = defaultdict(lambda: [Totals() for _ in periods])
+    totals: dict[int, list[Totals]] = {}
+    nothing = Totals()  # immutable: shared by every shop without rows in a period
     for index, period in enumerate(periods):
         query = (
             select(
@@ -177,7 +178,10 @@ def period_totals(shop_ids: list[int] | None, periods: list[Period]) -> dict[int
             query = query.where(ShopDayTotals.shop_id.in_(shop_ids))
         # .all(): one fetch from the driver for the 500 rows, not one call per row.
         for shop_id, count, late, tenths in db.session.connection().execute(query).all():
-            totals[shop_id][index] = Totals(int(count or 0), int(late or 0), Decimal(int(tenths or 0)).scaleb(-1))
+            found = totals.get(shop_id)
+            if found is None:
+                found = totals[shop_id] = [nothing] * len(periods)
+            found[index] = Totals(int(count or 0), int(late or 0), Decimal(int(tenths or 0)).scaleb(-1))
     return totals
 
 
@@ -254,11 +258,12 @@ def rank_shops(
         return count
 
     def shop_figures(shop: ShopRow, period: Period, shop_totals: Totals) -> ShopFigures:
-        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, period)
+        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, period.start, period.end)
         due = due_counts.get(key)
         if due is None:
             due = due_counts[key] = due_by_time(shop.hours, period, now)
-        due += early(shop, period) if shop.id in recent else 0
+        if period.end >= since and shop.id in recent:  # a period before ``since`` has none
+            due += early(shop, period)
         return ShopFigures(
             store=shop.code,
             due=due,
