@@ -20,13 +20,14 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
-from werkzeug.security import generate_password_hash
 
 from merch import create_app
 from merch.database import mark_read_only
 from merch.extensions import db
 from merch.models import CorrectiveAction, Photo, User
+from merch.passwords import TESTING_ONLY
 from merch.services.setup import install_guide_rules
+from merch.services.shop_phone import set_pin
 from merch.storage import S3Storage, storage_for
 from tests import factories
 from tests.conftest import DEFAULT_NOW, Clock, _stamp_as_newest_revision, csrf_from
@@ -41,9 +42,6 @@ USERNAMES = {
     "admin": "admin",
     "deactivated": "gone1",
 }
-# A cheap hash for the matrix's own people: what is tested here is who may call what, not
-# password hashing, and seven scrypt sign-ins per session-ending route would be most of the time.
-CHEAP_HASH = "pbkdf2:sha256:1"
 
 COLLEAGUE_PIN = "1357"
 
@@ -97,9 +95,9 @@ class World:
 
 
 def _cheap_user(role: str, username: str, **where: Any) -> User:
-    user = factories.make_user(role, username=username, **where)
-    user.password_hash = generate_password_hash(factories.PASSWORD, CHEAP_HASH)
-    return user
+    # Hashed with the suite's cheap method (the app's PASSWORD_HASH_METHOD below): what is
+    # tested here is who may call what, and the session-ending routes sign in afresh.
+    return factories.make_user(role, username=username, **where)
 
 
 def sign_in_page(client: FlaskClient, role: str, world: World) -> str:
@@ -162,6 +160,7 @@ def make_world(tmp_path: Path) -> Iterator[World]:
             "S3_PREFIX": f"test-{uuid.uuid4().hex}",
             "CLOCK": clock,
             "WTF_CSRF_ENABLED": True,
+            "PASSWORD_HASH_METHOD": TESTING_ONLY,
         }
     )
     storage = storage_for(app)
@@ -194,7 +193,7 @@ def _populate(world: World) -> None:
     _cheap_user("staff", "gone1", shop=shop)
     victim = _cheap_user("staff", "victim1", shop=spare)  # what admin user writes change
     colleague = _cheap_user("staff", "colleague1", shop=shop)  # whom the shop phone switches to
-    colleague.pin_hash = generate_password_hash(COLLEAGUE_PIN, CHEAP_HASH)
+    set_pin(colleague, COLLEAGUE_PIN)
     db.session.commit()
 
     api = world.app.test_client()
