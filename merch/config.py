@@ -21,6 +21,10 @@ class Config:
     MAX_PHOTO_BYTES = 20_000_000
     MAX_PHOTOS_PER_SUBMISSION = 40
     MAX_PHOTO_PIXELS = 50_000_000
+    # Pixels decoded for one request, all its photos together (merch.photos.decoded_pixels):
+    # 40 phone JPEGs decode about 120 MP (at half scale or less), four 48 MP HEICs 192 MP,
+    # while 40 PNGs of 49 MP would be 2,000 MP: several minutes of CPU and 450 MB each.
+    MAX_DECODED_PIXELS = 200_000_000
     UPLOAD_FOLDER: str | None = None  # default: <project>/uploads
     # Object storage for photos instead of the folder (merch/storage/): set the bucket.
     S3_BUCKET: str | None = None

@@ -16,6 +16,17 @@ A phone's 12-megapixel JPEG is decoded at a reduced scale (JPEG draft mode: libj
 by 1/2, 1/4 or 1/8 while decoding), because decoding every pixel only to throw most of them
 away is most of the cost of a naive pipeline. Shrinking comes first; colour conversion and
 turning upright are then done on the small image.
+
+Decoding cost is a budget, not only a header's megapixels (issue 13). A JPEG's structure is
+read before any pixel is (``jpeg_structure``): a file whose entropy-coded data is too short
+for the picture its header claims (a 7,000 × 7,000 header over 16 × 16 of scan data, which
+libjpeg would "decode" into a grey picture) is refused like a truncated one; a progressive
+JPEG of more than ``MAX_JPEG_SCANS`` scans (each scan is a pass over every block of the
+picture, so a few hundred tiny repeated scans cost minutes) is refused as too costly; JPEGs
+that are not Huffman-coded baseline, extended or progressive ones (arithmetic, lossless,
+hierarchical: no phone makes them) are not accepted. ``decoded_pixels`` is what decoding
+an accepted photo will cost: a baseline JPEG is decoded at a reduced scale, while PNG,
+WebP, HEIF and progressive JPEG decode every pixel. Callers bound the sum over a request.
 """
 
 from __future__ import annotations
@@ -34,7 +45,16 @@ from PIL import Image, ImageCms
 
 from merch.evidence import Analysis, analyse
 
-__all__ = ["PhotoRejected", "ProcessedPhoto", "check_photo_header", "process_photo", "sniff_format"]
+__all__ = [
+    "JpegStructure",
+    "PhotoRejected",
+    "ProcessedPhoto",
+    "check_photo_header",
+    "decoded_pixels",
+    "jpeg_structure",
+    "process_photo",
+    "sniff_format",
+]
 
 JPEG_SOI = b"\xff\xd8\xff"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -81,6 +101,18 @@ _SWAPS_SIDES = frozenset({5, 6, 7, 8})
 # RGBA and LA with premultiplied alpha, so edges against transparency stay clean).
 _RESIZE_AS_IS = frozenset({"RGB", "L", "CMYK", "RGBA", "LA"})
 _SIXTEEN_BIT = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
+
+# Scans in one JPEG: baseline ones have one (or one per component); encoders' progressive
+# files have 6 to 12 (libjpeg's default script has 10 for colour, mozjpeg's up to 12). Each
+# scan is a pass over every block of the picture, whatever its size in bytes.
+MAX_JPEG_SCANS = 24
+# Frame types by their SOF marker: Huffman-coded baseline, extended and progressive.
+_SOF_HUFFMAN = {0xC0: False, 0xC1: False, 0xC2: True}  # marker -> progressive
+# Every other SOF marker: lossless (C3), hierarchical (C5-C7) and arithmetic-coded (C9-CF).
+_SOF_OTHER = frozenset({0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+# Where entropy-coded data ends: 0xFF followed by a byte other than a stuffed 0x00, a fill
+# 0xFF or a restart marker (D0-D7).
+_END_OF_SCAN = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]")
 
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 _UTC_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
@@ -162,6 +194,96 @@ def sniff_format(data: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class JpegStructure:
+    """What a JPEG's markers say, read without decoding: its frame and its scans."""
+
+    width: int
+    height: int
+    progressive: bool
+    scans: int
+    blocks: int  # 8 x 8 blocks of all components together, at the least (no MCU padding)
+    scan_bytes: int  # entropy-coded data over all scans
+
+    @property
+    def complete(self) -> bool:
+        """Enough scan data for every block: each block's DC coefficient takes a bit at least.
+
+        A header claiming 7,000 x 7,000 over 16 x 16 of data fails this by a factor of
+        thousands; real photos pass it by a factor of hundreds.
+        """
+        return self.scans > 0 and self.scan_bytes * 8 >= self.blocks
+
+
+def jpeg_structure(data: bytes) -> JpegStructure:
+    """Read the first picture's markers (an MPO's other pictures are never decoded).
+
+    Raises PhotoRejected ``unsupported_media_type`` for anything that is not a Huffman-coded
+    JPEG with one frame header before its scans. Limits are the caller's: see
+    ``JpegStructure.complete``.
+    """
+    frame: tuple[int, int, bool, int] | None = None
+    scans = scan_bytes = 0
+    at = 2  # after SOI
+    size = len(data)
+    while at < size:
+        if data[at] != 0xFF or at + 1 >= size or data[at + 1] == 0xFF:
+            # Fill bytes, or extraneous bytes libjpeg skips with a warning: on to a marker.
+            at += 1
+            continue
+        marker = data[at + 1]
+        if marker == 0xD9:  # EOI
+            break
+        if 0xD0 <= marker <= 0xD7 or marker in (0x00, 0x01):  # no length: RST, TEM, stuffing
+            at += 2
+            continue
+        if at + 4 > size:
+            break
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        end = at + 2 + length
+        if length < 2 or end > size:
+            break  # truncated: Pillow refuses it when it reads the pixels
+        if marker in _SOF_OTHER or (marker in _SOF_HUFFMAN and frame is not None):
+            raise _unsupported()
+        if marker in _SOF_HUFFMAN:
+            frame = _frame(data[at + 4 : end], _SOF_HUFFMAN[marker])
+        if marker == 0xDA:  # SOS: its entropy-coded data follows the header
+            if frame is None:
+                raise _unsupported()
+            scans += 1
+            found = _END_OF_SCAN.search(data, end)
+            scan_end = found.start() if found is not None else size
+            scan_bytes += scan_end - end
+            at = scan_end
+            continue
+        at = end
+    if frame is None:
+        raise _unsupported()
+    width, height, progressive, blocks = frame
+    return JpegStructure(width, height, progressive, scans, blocks, scan_bytes)
+
+
+def _frame(body: bytes, progressive: bool) -> tuple[int, int, bool, int]:
+    """Width, height, progressive, and the blocks of all components from a SOF body."""
+    if len(body) < 6:
+        raise _unsupported()
+    height = int.from_bytes(body[1:3], "big")
+    width = int.from_bytes(body[3:5], "big")
+    count = body[5]
+    if len(body) < 6 + 3 * count or count == 0 or width == 0 or height == 0:
+        raise _unsupported()
+    factors = [(body[7 + 3 * i] >> 4, body[7 + 3 * i] & 0x0F) for i in range(count)]
+    h_max = max(h for h, _ in factors) or 1
+    v_max = max(v for _, v in factors) or 1
+    blocks = 0
+    for h, v in factors:
+        # The component's samples (A.1.1), then its 8 x 8 blocks.
+        columns = math.ceil(math.ceil(width * h / h_max) / 8)
+        rows = math.ceil(math.ceil(height * v / v_max) / 8)
+        blocks += columns * rows
+    return width, height, progressive, blocks
+
+
 @cache
 def _heif_available() -> bool:
     """Register pillow_heif's opener with Pillow, once, on the first HEIF upload.
@@ -198,22 +320,40 @@ def process_photo(
     """
     with warnings.catch_warnings():
         _refuse_bombs_quietly()
-        image, kind = _open(data, max_pixels)
+        image, kind, structure = _open(data, max_pixels)
         with image:
-            return _process(image, data, kind, max_pixels, display_long_side, thumb_long_side, quality)
+            return _process(image, structure, data, kind, max_pixels, display_long_side, thumb_long_side, quality)
 
 
-def check_photo_header(data: bytes, *, max_pixels: int = 50_000_000) -> None:
-    """Refuse what ``process_photo`` would refuse from the file's header alone, decoding nothing.
+def check_photo_header(data: bytes, *, max_pixels: int = 50_000_000, display_long_side: int = 1600) -> int:
+    """Refuse what ``process_photo`` would refuse from the file's structure alone, decoding nothing.
 
-    Lets a caller with several uploads answer every unsupported file (415) before any
-    image over the limit (422), the order api.md gives.
+    Returns the pixels decoding it will cost (see ``decoded_pixels``), so a caller with
+    several uploads can bound their sum, and can answer every unsupported file (415) before
+    any image over the limit (422), the order api.md gives.
     """
     with warnings.catch_warnings():
         _refuse_bombs_quietly()
-        image, _ = _open(data, max_pixels)
+        image, _, structure = _open(data, max_pixels)
         with image:
-            _checked_size(image, max_pixels)
+            width, height = _checked_size(image, structure, max_pixels)
+    return decoded_pixels(width, height, structure, display_long_side)
+
+
+def decoded_pixels(width: int, height: int, structure: JpegStructure | None, display_long_side: int = 1600) -> int:
+    """The pixels ``process_photo`` decodes for a picture of this size.
+
+    A baseline JPEG is decoded at the smallest of libjpeg's scales (1/8, 1/4, 1/2, 1) that
+    still covers the display copy; a progressive JPEG keeps every block's coefficients
+    whatever the scale, and PNG, WebP and HEIF (``structure`` None) decode every pixel.
+    """
+    if structure is None or structure.progressive:
+        return width * height
+    target_width, target_height = _fitted((width, height), display_long_side)
+    for scale in (8, 4, 2):
+        if math.ceil(width / scale) >= target_width and math.ceil(height / scale) >= target_height:
+            return math.ceil(width / scale) * math.ceil(height / scale)
+    return width * height
 
 
 def _refuse_bombs_quietly() -> None:
@@ -224,10 +364,11 @@ def _refuse_bombs_quietly() -> None:
     warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
-def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
+def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str, JpegStructure | None]:
     kind = sniff_format(data)
     if kind is None or (kind == "HEIF" and not _heif_available()):
         raise _unsupported()
+    structure = jpeg_structure(data) if kind == "JPEG" else None
     try:
         image = Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[kind])
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
@@ -237,15 +378,20 @@ def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
     if image.format not in ACCEPTED_PILLOW_FORMATS:  # belt and braces: `formats=` decides
         image.close()
         raise _unsupported()
-    return image, kind
+    return image, kind, structure
 
 
-def _checked_size(image: Image.Image, max_pixels: int) -> tuple[int, int]:
+def _checked_size(image: Image.Image, structure: JpegStructure | None, max_pixels: int) -> tuple[int, int]:
     width, height = image.size  # from the header: nothing is decoded yet
     if width < 1 or height < 1:
         raise _unsupported()
     if width * height > max_pixels:
         raise _too_large(width * height, max_pixels)
+    if structure is not None:
+        if structure.scans > MAX_JPEG_SCANS:
+            raise PhotoRejected("image_too_large", 422, scans=structure.scans, limit=MAX_JPEG_SCANS)
+        if not structure.complete:
+            raise _unsupported()  # as a truncated JPEG is: the picture is not all there
     return width, height
 
 
@@ -258,6 +404,7 @@ def _bomb_pixels(bomb: Exception) -> int:
 
 def _process(
     image: Image.Image,
+    structure: JpegStructure | None,
     data: bytes,
     kind: str,
     max_pixels: int,
@@ -265,7 +412,7 @@ def _process(
     thumb_long_side: int,
     quality: int,
 ) -> ProcessedPhoto:
-    width, height = _checked_size(image, max_pixels)
+    width, height = _checked_size(image, structure, max_pixels)
 
     # The display size in the orientation the pixels are stored in, which is what draft
     # and resize work in (fitting is symmetric, so turning afterwards gives the same size).

@@ -19,14 +19,13 @@ from merch.services.areas import create_area, rename_area
 
 @bp.get("/areas")
 def areas() -> Any:
-    shop_counts = select(Shop.area_id, func.count(Shop.id).label("shops")).group_by(Shop.area_id).subquery()
-    query = (
-        select(Area, func.coalesce(shop_counts.c.shops, 0))
-        .outerjoin(shop_counts, shop_counts.c.area_id == Area.id)
-        .order_by(Area.code)
-    )
-    page = page_of(query)
-    return render_template("admin/areas.html", page=page)
+    # Paginate the areas alone: db.paginate reads one entity per row, so a (area, count)
+    # select would hand the template bare areas. The page's shop counts come in one more query.
+    page = page_of(select(Area).order_by(Area.code))
+    counted = select(Shop.area_id, func.count(Shop.id)).where(Shop.area_id.in_([area.id for area in page.items]))
+    counts = dict(db.session.execute(counted.group_by(Shop.area_id)).tuples().all())
+    rows = [(area, counts.get(area.id, 0)) for area in page.items]
+    return render_template("admin/areas.html", page=page, rows=rows)
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])

@@ -43,6 +43,9 @@ def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettex
     if code == "unknown_item":
         return gettext("“%(key)s” is not on this checklist.") % {"key": params.get("key", "")}
     if code == "payload_too_large":
+        if "decoded_megapixels" in params:
+            budget = gettext("These photos have too many pixels together: at most %(decoded_megapixels)s megapixels.")
+            return budget % params
         if "megabytes" in params:
             return gettext("A photo is larger than %(megabytes)s MB.") % params
         if "limit" in params:
@@ -51,6 +54,11 @@ def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettex
     if code == "unsupported_media_type":
         return gettext("This file is not a photo we can read: send a JPEG, PNG, WebP or HEIC picture.")
     if code == "image_too_large":
+        if "scans" in params:
+            passes = gettext(
+                "This photo is saved in too many passes (%(scans)s, at most %(limit)s): save it as a plain JPEG."
+            )
+            return passes % params
         return gettext("This photo has too many pixels: at most 50 megapixels.")
     if code == "idempotency_key_reused":
         return gettext("This Idempotency-Key was already used for a different checklist.")

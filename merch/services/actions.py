@@ -28,10 +28,10 @@ from merch.models import (
     Submission,
     User,
 )
-from merch.photos import PhotoRejected, process_photo
+from merch.photos import PhotoRejected, check_photo_header, process_photo
 from merch.services.accounts import shops_visible_to
 from merch.services.evidence import find_reused, store_fingerprint
-from merch.services.submissions import Limits, UploadedPhoto
+from merch.services.submissions import Limits, UploadedPhoto, decoding_budget
 from merch.storage import PhotoStorage, photo_keys
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,14 @@ def close_action(
     action_id, shop = action.id, action.shop
     area = action.item.area
     release()
+    decoded = 0
+    for photo in photos:
+        try:
+            decoded += check_photo_header(photo.data, max_pixels=limits.max_pixels)
+        except PhotoRejected as rejected:
+            raise ActionRefused(rejected.status, rejected.code, "photo", **rejected.params) from None
+        if decoded > limits.max_decoded_pixels:
+            raise ActionRefused(413, "payload_too_large", "photo", **decoding_budget(limits))
     processed = []
     for photo in photos:
         try:

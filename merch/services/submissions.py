@@ -122,6 +122,7 @@ class Limits:
     max_photo_bytes: int
     max_photos: int
     max_pixels: int
+    max_decoded_pixels: int = 200_000_000  # all photos of a request together
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Limits:
@@ -129,6 +130,7 @@ class Limits:
             max_photo_bytes=config["MAX_PHOTO_BYTES"],
             max_photos=config["MAX_PHOTOS_PER_SUBMISSION"],
             max_pixels=config["MAX_PHOTO_PIXELS"],
+            max_decoded_pixels=config["MAX_DECODED_PIXELS"],
         )
 
 
@@ -393,14 +395,22 @@ def _processed_photos(
     # api.md's order: a file that is no image (415) is named before any image that is
     # too large (422), whichever comes first in the request.
     first_too_large: SubmissionRefused | None = None
+    over_budget: SubmissionRefused | None = None
+    decoded = 0
     for photo in photos:
         try:
-            check_photo_header(photo.data, max_pixels=limits.max_pixels)
+            decoded += check_photo_header(photo.data, max_pixels=limits.max_pixels)
         except PhotoRejected as rejected:
             refusal = SubmissionRefused(rejected.status, rejected.code, photo.field_name, **rejected.params)
             if rejected.status == 415:
                 raise refusal from None
             first_too_large = first_too_large or refusal
+            continue
+        if decoded > limits.max_decoded_pixels and over_budget is None:
+            # 413 comes before image_too_large in api.md's order, and nothing is decoded yet.
+            over_budget = SubmissionRefused(413, "payload_too_large", photo.field_name, **decoding_budget(limits))
+    if over_budget is not None:
+        raise over_budget
     if first_too_large is not None:
         raise first_too_large
     processed: list[tuple[str, str, ProcessedPhoto]] = []
@@ -412,6 +422,11 @@ def _processed_photos(
             raise SubmissionRefused(rejected.status, rejected.code, photo.field_name, **rejected.params) from None
         processed.append((area, photo.field_name, result))
     return processed
+
+
+def decoding_budget(limits: Limits) -> dict[str, Any]:
+    """The refusal's parameters when a request's photos would decode too many pixels."""
+    return {"decoded_megapixels": limits.max_decoded_pixels // 1_000_000}
 
 
 def last_window_change(shop_id: int, key: str, before: date) -> date | None:

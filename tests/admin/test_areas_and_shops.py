@@ -38,6 +38,24 @@ def test_area_is_created_and_renamed_with_both_in_the_audit_log(client, signed_i
     assert all(entry.actor_name == "boss" for entry in entries)
 
 
+def test_the_area_list_shows_each_area_with_its_shop_count(client, signed_in_admin):
+    # Found by the access matrix: with any area at all, the list was a 500 (the page of
+    # (area, count) rows came back as bare areas).
+    north, south = factories.make_area("HN-ZZ", name="鄭州區"), factories.make_area("HN-LY", name="洛陽區")
+    factories.make_shop("ZZ001", area=north)
+    factories.make_shop("ZZ002", area=north)
+    db.session.commit()
+
+    response = client.get("/admin/areas")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    rows = {code: page.split(f"<code>{code}</code>", 1)[1].split("</tr>", 1)[0] for code in ("HN-ZZ", "HN-LY")}
+    assert "鄭州區" in rows["HN-ZZ"] and ">2</a>" in rows["HN-ZZ"]
+    assert "洛陽區" in rows["HN-LY"] and ">0</a>" in rows["HN-LY"]
+    assert south.code in page
+
+
 def test_area_code_taken_or_malformed_is_refused_in_the_admins_language(client, signed_in_admin):
     signed_in_admin.language = "zh-Hant"
     factories.make_area("TW-TP")

@@ -107,6 +107,23 @@ def test_closing_needs_a_photo_and_a_note(client, cast, action):
     assert client.get("/api/v1/actions?status=open", headers=staff).get_json()["actions"][0]["id"] == action["id"]
 
 
+def test_closing_with_photos_that_decode_too_many_pixels_is_413_and_keeps_the_action_open(client, cast, action):
+    from tests.images import png_header_only
+
+    staff = headers_for(client, cast.staff)
+    photos_before = db.session.query(Photo).count()
+
+    # Five 49 MP PNGs decode 245 MP in full, over the 200 MP a request may cost.
+    refused = close(client, staff, action["id"], photos=[png_header_only(7000, 7000) for _ in range(5)])
+
+    assert refused.status_code == 413
+    assert refused.get_json()["error"]["code"] == "payload_too_large"
+    assert refused.get_json()["error"]["field"] == "photo"
+    db.session.expire_all()
+    assert db.session.query(Photo).count() == photos_before
+    assert client.get("/api/v1/actions?status=open", headers=staff).get_json()["actions"][0]["id"] == action["id"]
+
+
 def test_a_closed_action_cannot_be_closed_again_and_an_open_one_not_verified(client, cast, action):
     supervisor = headers_for(client, cast.supervisor)
     early = client.post(f"/api/v1/actions/{action['id']}/verify", json={"action": "verified"}, headers=supervisor)
