@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -101,3 +104,44 @@ def test_a_photo_taken_in_year_1_or_9999_is_stored_without_a_capture_time(client
     folded = db.session.scalar(select(Photo).where(Photo.area == "folded"))
     assert folded.captured_at is None
     assert json.dumps(response.get_json())  # the whole answer serialises
+
+
+# Found by schemathesis in CI (.ci/fuzz_api.py): a board for a date before the shop's zone
+# took standard time answered due_at "0240-10-21T11:00:00+08:05:43", Shanghai's local mean
+# time, whose offset has seconds and is no RFC 3339 date-time, so no client could read it.
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+
+
+@pytest.mark.parametrize("day", ["0240-10-21", "1900-12-31", "0001-01-01"])
+def test_a_board_before_standard_time_answers_rfc3339_times(client, shop, staff, day):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from tests.conftest import api_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    response = client.get(f"/api/v1/board?date={day}", headers=api_login(client, "super1"))
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    document = client.get("/api/v1/openapi.json").get_json()
+    validator = Draft202012Validator({**document, "$ref": "#/components/schemas/Board"}, format_checker=FormatChecker())
+    assert list(validator.iter_errors(body)) == []
+    row = next(row for row in body["stores"] if row["store"] == shop.code)
+    for shift in ("opening", "closing"):
+        assert RFC3339.match(row[shift]["due_at"]), row[shift]["due_at"]
+    # the same instant as the shop's local opening, written in UTC (10:00 + 1 hour, LMT +08:05:43)
+    opening_due = datetime.fromisoformat(row["opening"]["due_at"])
+    local_due = opening_due.astimezone(ZoneInfo(shop.timezone))
+    assert (local_due.hour, local_due.minute) == (11, 0)
+
+
+def test_a_board_in_standard_time_keeps_the_shops_offset(client, shop, staff):
+    from tests.conftest import api_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    body = client.get("/api/v1/board?date=2026-11-24", headers=api_login(client, "super1")).get_json()
+
+    row = next(row for row in body["stores"] if row["store"] == shop.code)
+    assert row["opening"]["due_at"] == "2026-11-24T11:00:00+08:00"
