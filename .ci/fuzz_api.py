@@ -231,7 +231,7 @@ def main() -> int:
                     "--max-time",
                     str(args.max_time),
                     "--workers",
-                    "2",
+                    "1",  # two threads once hit a KeyError inside hypothesis (schemathesis 4.32.5)
                     "--no-color",
                     "--seed",
                     str(args.seed),
