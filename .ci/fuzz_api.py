@@ -25,6 +25,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -258,7 +259,11 @@ def main() -> int:
         failed = True
         print("--- 5xx in the server's access log:")
         print("\n".join(server_errors[:50]))
-    return 1 if failed else 0
+    if failed:
+        print(f"--- the server's log and the database are kept in {work}")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
