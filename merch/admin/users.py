@@ -14,6 +14,7 @@ from merch.admin import acting_admin, bp
 from merch.admin.forms import ROLE_CHOICES, ActiveForm, PasswordForm, UserForm, message
 from merch.admin.paging import page_of
 from merch.admin.shops import _like
+from merch.api.parsing import MAX_ID
 from merch.clock import utcnow
 from merch.database import release, writing
 from merch.directory import FieldProblem
@@ -91,7 +92,7 @@ def _render_edit(user: User, form: UserForm, password_form: PasswordForm, status
     )
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route(f"/users/<int(max={MAX_ID}):user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Any:
     user = _user_or_404(user_id)
     form = UserForm(editing=user, actor=acting_admin())
@@ -107,7 +108,7 @@ def edit_user(user_id: int) -> Any:
     return _render_edit(user, form, PasswordForm(formdata=None), 422 if form.is_submitted() else 200)
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post(f"/users/<int(max={MAX_ID}):user_id>/password")
 def user_password(user_id: int) -> Any:
     user = _user_or_404(user_id)
     password_form = PasswordForm()
@@ -127,7 +128,7 @@ def user_password(user_id: int) -> Any:
     return _render_edit(user, form, password_form, 422)
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post(f"/users/<int(max={MAX_ID}):user_id>/active")
 def user_active(user_id: int) -> Any:
     user = _user_or_404(user_id)
     if not ActiveForm().validate_on_submit():
@@ -143,7 +144,7 @@ def user_active(user_id: int) -> Any:
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
-@bp.post("/users/<int:user_id>/sign-out-everywhere")
+@bp.post(f"/users/<int(max={MAX_ID}):user_id>/sign-out-everywhere")
 def user_sign_out_everywhere(user_id: int) -> Any:
     """End every sign-in and API token of a user (a lost phone, a shared password)."""
     user = _user_or_404(user_id)

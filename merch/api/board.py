@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from merch.api import bp
 from merch.api.access import requires_user
 from merch.api.review import query_date
-from merch.api.serializers import iso, score_number
+from merch.api.serializers import iso, rfc3339, score_number
 from merch.clock import utcnow
 from merch.error_responses import ApiError
 from merch.extensions import db
@@ -41,7 +41,7 @@ def shift_json(cell: ShiftCell, sent_back: bool) -> dict[str, Any]:
     submission = cell.submission
     return {
         "state": cell.state.value,
-        "due_at": cell.due_at.isoformat(),
+        "due_at": rfc3339(cell.due_at),
         "submission_id": submission.id if submission else None,
         "score": score_number(cell.score),
         "late": submission.late if submission else False,

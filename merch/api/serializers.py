@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,8 +24,21 @@ def iso(moment: datetime | None, where: User | Shop | None = None) -> str | None
     shop = where if isinstance(where, Shop) else getattr(where, "shop", None)
     zone = ZoneInfo(shop.timezone) if shop is not None else None
     # Whole seconds: what a person reads, and what a phone sends back as completed_at.
-    local = moment.astimezone(zone) if zone else moment
-    return local.replace(microsecond=0).isoformat()
+    return rfc3339(moment.astimezone(zone) if zone else moment)
+
+
+def rfc3339(moment: datetime) -> str:
+    """An aware datetime in whole seconds as RFC 3339 (the schema's ``date-time``).
+
+    Before a zone took standard time its offset is the local mean time, with seconds
+    (Shanghai was +08:05:43 until 1901), which RFC 3339 cannot write: such a moment is
+    written in UTC instead, the same instant.
+    """
+    moment = moment.replace(microsecond=0)
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()
 
 
 def score_number(score: Decimal | None) -> float | None:
@@ -50,8 +63,8 @@ def checklist_json(shop: Shop, status: ChecklistStatus, versions: list[Any], lan
         "name": shop.name,
         "shift": status.shift,
         "business_date": status.business_date.isoformat(),
-        "opens_at": status.opens_at.isoformat(),
-        "due_at": status.due_at.isoformat(),
+        "opens_at": rfc3339(status.opens_at),
+        "due_at": rfc3339(status.due_at),
         "state": status.state.value,
         "submission_id": live.id if live else None,
         "submission_status": live.status if live else (status.submission.status if status.submission else None),

@@ -39,6 +39,9 @@ class Page:
     next_cursor: str | None
 
 
+MAX_CURSOR = 2**31 - 1
+
+
 def encode_cursor(kind: str, value: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode().rstrip("=")
 
@@ -49,7 +52,9 @@ def decode_cursor(cursor: str, kind: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadCursor(cursor) from None
     prefix, _, number = text.partition(":")
-    if prefix != kind or not number.isdigit() or len(number) > 19:
+    # Ids and offsets past the 32-bit INTEGER columns cannot be real and would fail the
+    # query on PostgreSQL (and overflow SQLite's 64-bit integers): a bad cursor.
+    if prefix != kind or not number.isdigit() or len(number) > 10 or int(number) > MAX_CURSOR:
         raise BadCursor(cursor)
     return int(number)
 

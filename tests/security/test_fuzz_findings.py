@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -101,3 +104,103 @@ def test_a_photo_taken_in_year_1_or_9999_is_stored_without_a_capture_time(client
     folded = db.session.scalar(select(Photo).where(Photo.area == "folded"))
     assert folded.captured_at is None
     assert json.dumps(response.get_json())  # the whole answer serialises
+
+
+# Found by schemathesis in CI (.ci/fuzz_api.py): a board for a date before the shop's zone
+# took standard time answered due_at "0240-10-21T11:00:00+08:05:43", Shanghai's local mean
+# time, whose offset has seconds and is no RFC 3339 date-time, so no client could read it.
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+
+
+@pytest.mark.parametrize("day", ["0240-10-21", "1900-12-31", "0001-01-01"])
+def test_a_board_before_standard_time_answers_rfc3339_times(client, shop, staff, day):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from tests.conftest import api_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    response = client.get(f"/api/v1/board?date={day}", headers=api_login(client, "super1"))
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    document = client.get("/api/v1/openapi.json").get_json()
+    validator = Draft202012Validator({**document, "$ref": "#/components/schemas/Board"}, format_checker=FormatChecker())
+    assert list(validator.iter_errors(body)) == []
+    row = next(row for row in body["stores"] if row["store"] == shop.code)
+    for shift in ("opening", "closing"):
+        assert RFC3339.match(row[shift]["due_at"]), row[shift]["due_at"]
+    # the same instant as the shop's local opening, written in UTC (10:00 + 1 hour, LMT +08:05:43)
+    opening_due = datetime.fromisoformat(row["opening"]["due_at"])
+    local_due = opening_due.astimezone(ZoneInfo(shop.timezone))
+    assert (local_due.hour, local_due.minute) == (11, 0)
+
+
+def test_a_board_in_standard_time_keeps_the_shops_offset(client, shop, staff):
+    from tests.conftest import api_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    body = client.get("/api/v1/board?date=2026-11-24", headers=api_login(client, "super1")).get_json()
+
+    row = next(row for row in body["stores"] if row["store"] == shop.code)
+    assert row["opening"]["due_at"] == "2026-11-24T11:00:00+08:00"
+
+
+# Found by schemathesis on PostgreSQL (.ci/fuzz_api.py): POST /api/v1/actions/247350332777/verify
+# answered 500, "integer out of range": ids are 32-bit INTEGER columns there, and the URL
+# accepted any 63-bit number. Ids past the column's range are now not found, everywhere.
+TOO_BIG = [2**31, 247350332777, 2**64]
+
+
+@pytest.mark.parametrize("number", TOO_BIG)
+def test_an_id_past_the_databases_integers_is_not_found_in_the_api(client, shop, staff, number):
+    from tests.conftest import api_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    staff_headers = api_login(client, "staff1")
+    supervisor = api_login(client, "super1")
+    calls = [
+        client.get(f"/api/v1/submissions/{number}", headers=staff_headers),
+        client.get(f"/api/v1/photos/{number}", headers=staff_headers),
+        client.post(f"/api/v1/actions/{number}/close", headers=staff_headers, data={"payload": "{}"}),
+        client.post(f"/api/v1/actions/{number}/verify", headers=supervisor, json={"action": "reopened"}),
+        client.post(f"/api/v1/submissions/{number}/review", headers=supervisor, json={"action": "reviewed"}),
+    ]
+
+    for response in calls:
+        assert response.status_code == 404, (response.request.path, response.get_data(as_text=True)[:300])
+        assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("number", TOO_BIG)
+def test_an_id_past_the_databases_integers_is_not_found_on_the_pages(client, shop, staff, number):
+    from tests.conftest import page_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    pages = {"staff1": [f"/submissions/{number}", f"/actions/{number}"]}
+    pages["super1"] = [f"/supervise/submissions/{number}", f"/supervise/actions/{number}"]
+    pages["admin"] = [f"/admin/users/{number}"]
+    for username, paths in pages.items():
+        signed_in = client.application.test_client()
+        page_login(signed_in, username)
+        for path in paths:
+            assert signed_in.get(path).status_code == 404, (username, path)
+
+
+@pytest.mark.parametrize("number", [2**31, 10**18, 10**19 - 1])
+@pytest.mark.parametrize("kind", ["i", "o"])
+def test_a_cursor_past_the_databases_integers_is_a_bad_cursor(client, shop, staff, number, kind):
+    import base64
+
+    from tests.conftest import api_login
+    from tests.supervision import make_cast
+
+    make_cast(shop, staff)
+    cursor = base64.urlsafe_b64encode(f"{kind}:{number}".encode()).decode().rstrip("=")
+    response = client.get(f"/api/v1/submissions?cursor={cursor}", headers=api_login(client, "super1"))
+
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]["field"] == "cursor"
