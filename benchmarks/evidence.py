@@ -6,6 +6,7 @@ Run by hand from the repository root:
     .venv/bin/python benchmarks/evidence.py timing [--runs 7]
     .venv/bin/python benchmarks/evidence.py lookup --url sqlite:////tmp/evidence-bench.sqlite [--photos 1000000]
     .venv/bin/python benchmarks/evidence.py lookup --url postgresql+psycopg://postgres@127.0.0.1:5432/merch_i10
+    .venv/bin/python benchmarks/evidence.py close [--runs 3]
 
 ``timing``: a 12-megapixel phone JPEG of a synthetic display (tests/evidence_images.py)
 through ``process_photo`` (which now includes the fingerprint), and the fingerprint and
@@ -17,6 +18,12 @@ filling), plus the real fingerprints of one display shot and 20 re-shots of it (
 shop's own history of that table), once; then times ``find_reused`` for a copy of the
 shot (found: the detailed check runs) and for unrelated new photos (nothing found, the
 common case), with peak Python memory of one lookup (tracemalloc).
+
+``close``: the close call alone (``Probe.matches``, no database: the index part is what
+``lookup`` times with no near candidate), CPU per photo with 0, 1, 10, 20 and 64 close
+candidates: alike shots of one display (scene 11 and 12, hand-held re-shots), the
+original among them first or last, for a mixed-crop copy, a cropped screenshot and a new
+re-shot of the display; and whether the original was found (a copy) or nothing (a re-shot).
 """
 
 from __future__ import annotations
@@ -307,6 +314,55 @@ def lookup(url: str, photos: int, runs: int) -> None:
                 print("plan:", [row[0] for row in plan])
 
 
+def close(runs: int) -> None:
+    """CPU and wall of ``Probe.matches`` per photo against 0/1/10/20/64 alike near candidates."""
+    from dataclasses import replace
+
+    counts = (0, 1, 10, 20, 64)
+    print(f"close call alone, {runs} runs, median; load {_load()}", flush=True)
+    print("| scene | probe | candidates | original stored | result | CPU ms | wall ms |")
+    print("|---|---|---|---|---|---|---|")
+    for seed in (11, 12):
+        world = scene(seed)
+        first = shoot(world, FIRST_SHOT)
+        original = _analysed(jpeg(first, 92)).fingerprint
+        alike = [_analysed(jpeg(shoot(world, camera), 92)).fingerprint for camera in RESHOTS.values()]
+        alike += [_analysed(jpeg(shoot(world, Camera(seed=400 + n, jitter=0.02)), 92)).fingerprint for n in range(57)]
+        probes = {
+            "mixed-crop copy": _analysed(COPIES["cropped_mixed_recompressed"](first)).probe,
+            "cropped screenshot": _analysed(COPIES["cropped_screenshot"](first)).probe,
+            "new re-shot": _analysed(jpeg(shoot(world, Camera(seed=500, jitter=0.015)), 92)).probe,
+        }
+        for label, probe_ in probes.items():
+            for count in counts:
+                for place in ("first", "last") if count > 1 else ("first",):
+                    stored = ([original] + alike)[:count]
+                    if place == "last":
+                        stored = stored[1:] + stored[:1]
+                    cpus, walls = [], []
+                    for _ in range(runs):
+                        fresh = replace(probe_, _coarse=None)  # its search bits made anew each time
+                        start, start_cpu = time.perf_counter(), time.process_time()
+                        found = fresh.matches(stored)
+                        walls.append(time.perf_counter() - start)
+                        cpus.append(time.process_time() - start_cpu)
+                    index = stored.index(original) if count else None
+                    if not count:
+                        result = "-"
+                    elif found[index] is not None:
+                        result = "original found"
+                    elif any(found):
+                        result = "an alike shot matched"
+                    else:
+                        result = "nothing"
+                    print(
+                        f"| {seed} | {label} | {count} | {place if count else '-'} | {result} "
+                        f"| {statistics.median(cpus) * 1000:.0f} | {statistics.median(walls) * 1000:.0f} |",
+                        flush=True,
+                    )
+    print(f"load at the end {_load()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -319,9 +375,13 @@ def main() -> None:
     lookup_parser.add_argument("--photos", type=int, default=1_000_000)
     lookup_parser.add_argument("--runs", type=int, default=9)
     lookup_parser.add_argument("--fill-only", action="store_true")
+    close_parser = sub.add_parser("close")
+    close_parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if args.command == "timing":
         timing(args.runs)
+    elif args.command == "close":
+        close(args.runs)
     else:
         lookup(args.url, args.photos, args.runs)
 
