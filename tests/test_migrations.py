@@ -154,3 +154,35 @@ def test_the_migrations_form_one_line_of_history(empty_app):
     script = ScriptDirectory.from_config(empty_app.extensions["migrate"].migrate.get_config())
 
     assert len(script.get_heads()) == 1, script.get_heads()
+
+
+def test_shops_closed_before_closing_dates_were_kept_get_the_date_of_their_deactivation(empty_app):
+    flask_migrate.upgrade(revision="s2_8_shop_day_totals")
+    shop = (
+        "INSERT INTO shops (id, code, name, area_id, timezone, opens_at, closes_at, language, opened_on, active)"
+        " VALUES (:id, :code, 'Shop', 1, 'Asia/Shanghai', '10:00:00', '22:00:00', 'zh-Hans', '2026-01-01', :active)"
+    )
+    with db.engine.begin() as connection:
+        connection.execute(text(BASELINE_ROWS[0]))
+        connection.execute(text(shop), {"id": 1, "code": "ZZ001", "active": False})
+        connection.execute(text(shop), {"id": 2, "code": "ZZ002", "active": False})
+        connection.execute(text(shop), {"id": 3, "code": "ZZ003", "active": True})
+        # 17:00 UTC on the 9th is 01:00 on the 10th in Shanghai: the shop's date is the 10th.
+        connection.execute(
+            text(
+                "INSERT INTO audit_entries (id, at, actor_id, actor_name, action, target_type, target, before, after)"
+                " VALUES (1, :at, NULL, 'boss', 'shop.deactivate', 'shop', 'ZZ001', NULL, NULL)"
+            ),
+            {"at": "2026-11-09 17:00:00"},
+        )
+        advance_sequences(connection)
+
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT code, closed_on FROM shops ORDER BY code")).all())
+    assert {code: str(day) if day else None for code, day in rows.items()} == {
+        "ZZ001": "2026-11-10",
+        "ZZ002": None,
+        "ZZ003": None,
+    }

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from wtforms import BooleanField, Field, PasswordField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
+from merch.checklists import business_date_of
+from merch.clock import utcnow
 from merch.directory import (
     FieldProblem,
     check_code,
@@ -97,6 +99,9 @@ class ShopForm(FlaskForm):
     language = StringField(_l("Language"), validators=[Checked(lambda v: check_language(v, required=True))])
     opened_on = StringField(_l("Opened on"), filters=[_strip], render_kw={"type": "date"})
     active = BooleanField(_l("Active (has checklists; its staff can submit)"), default=True)
+    closed_on = StringField(
+        _l("Closed on (no checklists from this date; empty: today)"), filters=[_strip], render_kw={"type": "date"}
+    )
 
     def __init__(self, *args: Any, editing: Shop | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,6 +117,7 @@ class ShopForm(FlaskForm):
         self.opens_time: time | None = None
         self.closes_time: time | None = None
         self.opened_day: date | None = None
+        self.closed_day: date | None = None
 
     def validate_code(self, field: Field) -> None:
         if db.session.scalar(select(Shop.id).where(Shop.code == field.data)) is not None:
@@ -142,6 +148,22 @@ class ShopForm(FlaskForm):
         self.opened_day = parse_day(field.data or "")
         if self.opened_day is None:
             raise ValidationError(message(FieldProblem("bad_date", {"value": field.data or ""})))
+
+    def validate_closed_on(self, field: Field) -> None:
+        if not field.data:
+            return
+        self.closed_day = parse_day(field.data)
+        if self.closed_day is None:
+            raise ValidationError(message(FieldProblem("bad_date", {"value": field.data})))
+        if self.active.data:
+            raise ValidationError(message(FieldProblem("closed_but_active")))
+        opened = parse_day(self.opened_on.data or "")
+        if opened is not None and self.closed_day < opened:
+            raise ValidationError(message(FieldProblem("closed_before_opened", {"opened_on": opened.isoformat()})))
+        zone = self.timezone.data or ""
+        today = business_date_of(utcnow(), zone) if check_timezone(zone) is None else utcnow().date()
+        if self.closed_day > today:
+            raise ValidationError(message(FieldProblem("closed_in_future", {"today": today.isoformat()})))
 
 
 class UserForm(FlaskForm):

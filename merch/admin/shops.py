@@ -47,6 +47,7 @@ def _fields(form: ShopForm) -> ShopFields:
         language=form.language.data,
         opened_on=form.opened_day,
         active=bool(form.active.data),
+        closed_on=form.closed_day,
     )
 
 
@@ -80,6 +81,7 @@ def edit_shop(code: str) -> Any:
         form.opens.data, form.closes.data = shop.opens_at.strftime("%H:%M"), shop.closes_at.strftime("%H:%M")
         form.language.data, form.opened_on.data = shop.language, shop.opened_on.isoformat()
         form.active.data = shop.active
+        form.closed_on.data = shop.closed_on.isoformat() if shop.closed_on else ""
     if form.validate_on_submit():
         if update_shop(shop, _fields(form), actor=acting_admin(), now=utcnow()):
             db.session.commit()

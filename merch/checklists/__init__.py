@@ -9,6 +9,7 @@ from merch.checklists.schedule import (
     day_ends_at,
     due_at,
     minutes_until,
+    open_for_business,
     shift_starts_at,
     window_opens_at,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "day_ends_at",
     "due_at",
     "minutes_until",
+    "open_for_business",
     "shift_starts_at",
     "window_opens_at",
 ]

@@ -30,7 +30,7 @@ class ChecklistState(StrEnum):
     DONE = "done"
     LATE = "late"
     SENT_BACK = "sent_back"  # counts as missed for rankings until resubmitted
-    NONE = "none"  # before the shop opened, or from today on in a shop made inactive
+    NONE = "none"  # before the shop opened, or from the day it closed (open_for_business)
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class ShopHours:
     closes_at: time
     opened_on: date
     active: bool = True
+    closed_on: date | None = None  # the first business date it was closed
 
     @property
     def zone(self) -> ZoneInfo:
@@ -59,6 +60,21 @@ class SubmissionFacts:
 def business_date_of(moment: datetime, timezone: str) -> date:
     """The shop-local date of an aware moment."""
     return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def open_for_business(hours: ShopHours, day: date, now: datetime) -> bool:
+    """Whether the shop owes checklists on business date ``day``: from the day it opened
+    until the day before it closed. The one rule every due-calendar uses (the checklist
+    states of the board and the shop's pages, missed counts, rankings and trends).
+
+    A shop made inactive before closing dates were kept (no ``closed_on``) owes nothing
+    from its today at ``now`` on, as it did then.
+    """
+    if day < hours.opened_on:
+        return False
+    if hours.closed_on is not None:
+        return day < hours.closed_on
+    return hours.active or day < business_date_of(now, hours.timezone)
 
 
 def shift_starts_at(hours: ShopHours, shift: str, day: date) -> datetime:
@@ -107,8 +123,8 @@ def checklist_state(
         if submission.sent_back:
             return ChecklistState.SENT_BACK
         return ChecklistState.LATE if submission.late else ChecklistState.DONE
-    if not hours.active and day >= business_date_of(now, hours.timezone):
-        # A closed shop owes nothing from today on; past days keep their state.
+    if not open_for_business(hours, day, now):
+        # A closed shop owes nothing from the day it closed; past days keep their state.
         return ChecklistState.NONE
     if now >= day_ends_at(hours, day):
         return ChecklistState.MISSED

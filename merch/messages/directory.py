@@ -34,6 +34,12 @@ def problem_message(problem: FieldProblem, gettext: Gettext) -> str:
         return gettext("Closing time %(closes)s must be after opening time %(opens)s on the same day.") % p
     if code == "bad_date":
         return gettext("“%(value)s” is not a date: write it as YYYY-MM-DD.") % p
+    if code == "closed_but_active":
+        return gettext("An active shop has no closing date: untick Active or clear the date.")
+    if code == "closed_before_opened":
+        return gettext("The shop opened on %(opened_on)s: it cannot close before that.") % p
+    if code == "closed_in_future":
+        return gettext("A closing date cannot be after the shop's today (%(today)s).") % p
     if code == "bad_language":
         return gettext("“%(value)s” is not a language: use zh-Hant, zh-Hans or en.") % p
     if code == "bad_role":

@@ -49,6 +49,8 @@ class Shop(db.Model):  # type: ignore[name-defined]
     opened_on: Mapped[date]
     # An inactive (closed) shop has no checklists from today on and its staff cannot submit.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The first business date it was closed (set with active off): nothing is due from then.
+    closed_on: Mapped[date | None]
 
     area: Mapped[Area] = relationship(back_populates="shops")
 

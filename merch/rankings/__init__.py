@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from merch.checklists.schedule import CLOSING, OPENING, ShopHours, business_date_of, due_at
+from merch.checklists.schedule import CLOSING, OPENING, ShopHours, business_date_of, due_at, open_for_business
 
 SHIFTS = (OPENING, CLOSING)
 MAX_DAYS = 366
@@ -91,11 +91,9 @@ class RankedShop:
 def checklist_is_due_by_time(hours: ShopHours, shift: str, day: date, now: datetime) -> bool:
     """Whether a checklist of the shop exists on ``day`` and its due time has passed at ``now``.
 
-    A shop made inactive owes nothing from its today on (past days still count).
+    Nothing is due before the shop opened or from the day it closed (``open_for_business``).
     """
-    if day < hours.opened_on:
-        return False
-    if not hours.active and day >= business_date_of(now, hours.timezone):
+    if not open_for_business(hours, day, now):
         return False
     return due_at(hours, shift, day) <= now
 
@@ -117,16 +115,17 @@ def due_by_time(hours: ShopHours, period: Period, now: datetime) -> int:
     dates and future ones are checked one by one.
     """
     first = max(period.start, hours.opened_on)
-    if first > period.end:
+    last = period.end if hours.closed_on is None else min(period.end, hours.closed_on - timedelta(days=1))
+    if first > last:
         return 0
     edge_start, today = _edge_dates(hours, now)
     # Dates strictly before the edge: every checklist is past due.
-    full_end = min(period.end, edge_start - timedelta(days=1))
+    full_end = min(last, edge_start - timedelta(days=1))
     count = 0
     if full_end >= first:
         count += 2 * ((full_end - first).days + 1)
     day = max(first, edge_start)
-    while day <= min(period.end, today):
+    while day <= min(last, today):
         count += sum(1 for shift in SHIFTS if checklist_is_due_by_time(hours, shift, day, now))
         day += timedelta(days=1)
     return count

@@ -41,6 +41,7 @@ def shop_hours(shop: Shop) -> ShopHours:
         closes_at=shop.closes_at,
         opened_on=shop.opened_on,
         active=shop.active,
+        closed_on=shop.closed_on,
     )
 
 

@@ -54,10 +54,11 @@ class ShopRow(NamedTuple):
     closes_at: time
     opened_on: date
     active: bool = True  # an inactive (closed) shop is not ranked
+    closed_on: date | None = None
 
     @property
     def hours(self) -> ShopHours:
-        return ShopHours(self.timezone, self.opens_at, self.closes_at, self.opened_on, self.active)
+        return ShopHours(self.timezone, self.opens_at, self.closes_at, self.opened_on, self.active, self.closed_on)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def scope_shops(area_code: str | None) -> list[ShopRow]:
             Shop.closes_at,
             Shop.opened_on,
             Shop.active,
+            Shop.closed_on,
         )
         .join(Area, Area.id == Shop.area_id)
         .order_by(Shop.code)
@@ -251,14 +253,23 @@ def rank_shops(
         for shift, day in recent.get(shop.id, ()):
             if not period.start <= day <= period.end or day < shop.opened_on:
                 continue
-            key = (shop.timezone, shop.opens_at, shop.closes_at, shop.active, shift, day)
+            key = (shop.timezone, shop.opens_at, shop.closes_at, shop.active, shop.closed_on, shift, day)
             if key not in past_due:
                 past_due[key] = checklist_is_due_by_time(shop.hours, shift, day, now)
             count += not past_due[key]
         return count
 
     def shop_figures(shop: ShopRow, period: Period, shop_totals: Totals) -> ShopFigures:
-        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, period.start, period.end)
+        key = (
+            shop.timezone,
+            shop.opens_at,
+            shop.closes_at,
+            shop.opened_on,
+            shop.active,
+            shop.closed_on,
+            period.start,
+            period.end,
+        )
         due = due_counts.get(key)
         if due is None:
             due = due_counts[key] = due_by_time(shop.hours, period, now)

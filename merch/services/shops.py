@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from merch.checklists import business_date_of
 from merch.extensions import db
 from merch.models import Area, Shop, User
 from merch.services.audit import record_change
@@ -23,6 +24,9 @@ class ShopFields:
     language: str
     opened_on: date
     active: bool = True
+    # The first business date it is closed; only for an inactive shop, which without one
+    # closes on its today. Making a shop active again clears it.
+    closed_on: date | None = None
 
 
 def shop_snapshot(shop: Shop) -> dict[str, Any]:
@@ -37,10 +41,11 @@ def shop_snapshot(shop: Shop) -> dict[str, Any]:
         "language": shop.language,
         "opened_on": shop.opened_on.isoformat(),
         "active": shop.active,
+        "closed_on": shop.closed_on.isoformat() if shop.closed_on else None,
     }
 
 
-def _apply(shop: Shop, fields: ShopFields) -> None:
+def _apply(shop: Shop, fields: ShopFields, now: datetime) -> None:
     shop.name = fields.name
     shop.area = fields.area
     shop.timezone = fields.timezone
@@ -49,12 +54,16 @@ def _apply(shop: Shop, fields: ShopFields) -> None:
     shop.language = fields.language
     shop.opened_on = fields.opened_on
     shop.active = fields.active
+    if fields.active:
+        shop.closed_on = None
+    else:
+        shop.closed_on = fields.closed_on or shop.closed_on or business_date_of(now, fields.timezone)
 
 
 def create_shop(code: str, fields: ShopFields, *, actor: User | None, now: datetime, via: str | None = None) -> Shop:
     """A new shop (the caller has checked the code is free, and commits)."""
     shop = Shop(code=code)
-    _apply(shop, fields)
+    _apply(shop, fields, now)
     db.session.add(shop)
     after = shop_snapshot(shop) | ({"via": via} if via else {})
     record_change(actor=actor, action="shop.create", target_type="shop", target=code, before=None, after=after, now=now)
@@ -64,7 +73,7 @@ def create_shop(code: str, fields: ShopFields, *, actor: User | None, now: datet
 def update_shop(shop: Shop, fields: ShopFields, *, actor: User | None, now: datetime, via: str | None = None) -> bool:
     """Change a shop; False if nothing differed (nothing recorded)."""
     before = shop_snapshot(shop)
-    _apply(shop, fields)
+    _apply(shop, fields, now)
     after = shop_snapshot(shop)
     if after == before:
         return False

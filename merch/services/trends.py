@@ -135,6 +135,7 @@ def shop_trend(shop: Shop, days: int, now: datetime, language: str) -> Trend:
         shop.closes_at,
         shop.opened_on,
         shop.active,
+        shop.closed_on,
     )
     hours = row.hours
     period = last_days(days, business_date_of(now, shop.timezone))

@@ -77,6 +77,7 @@ def _shop_row(shop: Shop) -> ShopRow:
         shop.closes_at,
         shop.opened_on,
         shop.active,
+        shop.closed_on,
     )
 
 

@@ -175,3 +175,74 @@ def test_shop_list_pages_in_a_fixed_number_of_queries(client, signed_in_admin, c
     assert len(many) == len(few)
     assert "S049" in first.get_data(as_text=True) and "S050" not in first.get_data(as_text=True)
     assert "S074" in second and "S049" not in second
+
+
+def _edit_form(shop, **changes):
+    form = {
+        "name": shop.name,
+        "area": shop.area.code,
+        "timezone": "Asia/Shanghai",
+        "opens": "10:00",
+        "closes": "22:00",
+        "language": "zh-Hans",
+        "opened_on": "2026-01-01",
+        "active": "y",
+        "closed_on": "",
+    } | changes
+    return {name: value for name, value in form.items() if value is not None}
+
+
+def test_a_shop_closed_on_a_past_date_owes_nothing_from_then(client, clock, signed_in_admin):
+    shop = factories.make_shop("ZZ001")
+    db.session.commit()
+
+    response = post_form(client, "/admin/shops/ZZ001", _edit_form(shop, active=None, closed_on="2026-11-10"))
+
+    assert response.status_code == 302
+    db.session.refresh(shop)
+    assert not shop.active and shop.closed_on == date(2026, 11, 10)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "shop.deactivate"))
+    assert entry.before["closed_on"] is None and entry.after["closed_on"] == "2026-11-10"
+    closed = day_statuses(shop, date(2026, 11, 15), clock.now)
+    before = day_statuses(shop, date(2026, 11, 9), clock.now)
+    assert [status.state for status in closed] == [ChecklistState.NONE, ChecklistState.NONE]
+    assert [status.state for status in before] == [ChecklistState.MISSED, ChecklistState.MISSED]
+    listing = client.get("/admin/shops", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Closed on 2026-11-10" in listing
+
+
+def test_unticking_active_closes_the_shop_today_and_ticking_it_reopens(client, clock, signed_in_admin):
+    shop = factories.make_shop("ZZ001")
+    db.session.commit()
+
+    post_form(client, "/admin/shops/ZZ001", _edit_form(shop, active=None))
+    db.session.refresh(shop)
+    closed_on = shop.closed_on
+    post_form(client, "/admin/shops/ZZ001", _edit_form(shop, active="y"))
+    db.session.refresh(shop)
+
+    assert closed_on == date(2026, 11, 24)  # the shop's today
+    assert shop.active and shop.closed_on is None
+
+
+def test_a_bad_closing_date_is_refused_in_the_admins_language(client, clock, signed_in_admin):
+    shop = factories.make_shop("ZZ001")
+    db.session.commit()
+
+    def refused(language, **changes):
+        signed_in_admin.language = language  # the admin's own language wins over the browser's
+        db.session.commit()
+        page = post_form(client, "/admin/shops/ZZ001", _edit_form(shop, **changes))
+        return page.status_code, page.get_data(as_text=True)
+
+    while_active = refused("en", closed_on="2026-11-10")
+    too_early = refused("en", active=None, closed_on="2025-12-31")
+    future = refused("zh-Hant", active=None, closed_on="2026-11-25")
+    garbage = refused("zh-Hans", active=None, closed_on="next week")
+
+    assert while_active[0] == 422 and "untick Active or clear the date" in while_active[1]
+    assert too_early[0] == 422 and "opened on 2026-01-01: it cannot close before that" in too_early[1]
+    assert future[0] == 422 and "停業日期不能晚於店鋪的今天（2026-11-24）" in future[1]
+    assert garbage[0] == 422 and "不是日期" in garbage[1]
+    db.session.refresh(shop)
+    assert shop.active and shop.closed_on is None
