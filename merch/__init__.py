@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from merch import passwords
 
     passwords.install(app.extensions, app.config)
+    _check_brand_timezone(app.config.get("BRAND_TIMEZONE"))
 
     from merch.web import (
         register_blueprints,
@@ -51,6 +52,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     return app
+
+
+def _check_brand_timezone(name: Any) -> None:
+    """Refuse to start with a BRAND_TIMEZONE (MERCH_BRAND_TIMEZONE) that names no zone."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(name))
+    except (ValueError, KeyError, OSError) as error:
+        raise RuntimeError(f"BRAND_TIMEZONE must be an IANA time zone such as Asia/Shanghai, not {name!r}") from error
 
 
 def _fill_paths(app: Flask) -> None:

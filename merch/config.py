@@ -38,6 +38,9 @@ class Config:
     DEMO_PASSWORD = "demo-pass-123"
     BABEL_DEFAULT_LOCALE = "zh_Hant"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # The brand's own time zone: the audit log's date filters and times are read in it
+    # (shops keep their own zones for business dates). Asia/Taipei is the same clock.
+    BRAND_TIMEZONE = "Asia/Shanghai"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -91,6 +94,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "S3_PREFIX": "MERCH_S3_PREFIX",
     "DEMO_PASSWORD": "MERCH_DEMO_PASSWORD",
     "REDIS_URL": "MERCH_REDIS_URL",
+    "BRAND_TIMEZONE": "MERCH_BRAND_TIMEZONE",
 }
 
 

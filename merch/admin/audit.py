@@ -6,10 +6,10 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, current_app, render_template, request, stream_with_context
 from sqlalchemy import Select, select
 
 from merch.admin import bp
@@ -18,10 +18,16 @@ from merch.admin.paging import page_of
 from merch.directory import parse_day
 from merch.extensions import db
 from merch.models import AuditEntry
+from merch.services.audit import day_range
 
 EXPORT_COLUMNS = ("at", "actor", "action", "target_type", "target", "before", "after")
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def brand_zone() -> ZoneInfo:
+    """The time zone the audit log's dates and times are read in (BRAND_TIMEZONE)."""
+    return ZoneInfo(current_app.config["BRAND_TIMEZONE"])
 
 
 def _filters() -> tuple[AuditFilterForm, Select[Any]]:
@@ -38,10 +44,12 @@ def _filters() -> tuple[AuditFilterForm, Select[Any]]:
         query = query.where(AuditEntry.actor_name == form.actor.data)
     start = parse_day(form.date_from.data or "") if not form.date_from.errors else None
     end = parse_day(form.date_to.data or "") if not form.date_to.errors else None
-    if start is not None:
-        query = query.where(AuditEntry.at >= datetime.combine(start, datetime.min.time(), tzinfo=UTC))
-    if end is not None:
-        query = query.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC))
+    # The dates are the brand's (an admin has no time zone of their own).
+    first, after = day_range(start, end, brand_zone())
+    if first is not None:
+        query = query.where(AuditEntry.at >= first)
+    if after is not None:
+        query = query.where(AuditEntry.at < after)
     return form, query
 
 
@@ -49,7 +57,7 @@ def _filters() -> tuple[AuditFilterForm, Select[Any]]:
 def audit() -> Any:
     form, query = _filters()
     status = 400 if form.errors else 200
-    return render_template("admin/audit.html", form=form, page=page_of(query)), status
+    return render_template("admin/audit.html", form=form, page=page_of(query), zone=brand_zone()), status
 
 
 def safe_cell(value: str) -> str:
@@ -65,7 +73,8 @@ def _json(value: Any) -> str:
 def audit_export() -> Any:
     form, query = _filters()
     if form.errors:
-        return render_template("admin/audit.html", form=form, page=page_of(query)), 400
+        return render_template("admin/audit.html", form=form, page=page_of(query), zone=brand_zone()), 400
+    zone = brand_zone()
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -76,7 +85,7 @@ def audit_export() -> Any:
             writer.writerow(
                 safe_cell(cell)
                 for cell in (
-                    entry.at.astimezone(UTC).isoformat(),
+                    entry.at.astimezone(zone).isoformat(),
                     entry.actor_name,
                     entry.action,
                     entry.target_type,

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from merch.extensions import db
 from merch.models import AuditEntry, User
 
 CLI_ACTOR = "cli"
+
+
+def day_range(start: date | None, end: date | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """The UTC moments bounding the dates ``start`` to ``end`` (both included) as they
+    run in ``zone``: from the start date's midnight there to the midnight after the end
+    date (DST-safe: each bound is built from its own date). None where no date is given."""
+    first = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC) if start else None
+    after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC) if end else None
+    return first, after
 
 
 def record_change(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
+from merch import create_app
 from merch.admin.audit import safe_cell
 from merch.extensions import db
 from merch.models import AuditEntry, Shop
-from merch.services.audit import record_change
+from merch.services.audit import day_range, record_change
 from tests.conftest import csrf_from
 
 SHOPS = (
@@ -120,7 +123,8 @@ def test_audit_export_is_utf8_with_bom_and_neutralises_formulas(client, signed_i
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["at", "actor", "action", "target_type", "target", "before", "after"]
     assert rows[1][1:5] == ["cli", "area.update", "area", "'@HN"]
-    assert rows[2][0] == "2026-11-20T03:00:00+00:00" and rows[2][6].startswith('{"name": "=HYPERLINK')
+    # In the brand's time zone (BRAND_TIMEZONE, Asia/Shanghai), with its offset.
+    assert rows[2][0] == "2026-11-20T11:00:00+08:00" and rows[2][6].startswith('{"name": "=HYPERLINK')
     assert len(rows) == 3
 
 
@@ -165,3 +169,42 @@ def test_a_hostile_file_name_is_kept_printable_in_the_audit_log(client, signed_i
     assert response.status_code == 200
     target = db.session.scalar(select(AuditEntry.target).where(AuditEntry.action == "import.run"))
     assert target.startswith("shopsxxx") and len(target) == 120
+
+
+def test_audit_dates_and_times_are_the_brands_across_a_utc_date_boundary(client, signed_in_admin):
+    # 17:30 UTC on the 23rd is 01:30 on the 24th in Shanghai, the brand's time zone.
+    record_change(
+        actor=signed_in_admin,
+        action="area.update",
+        target_type="area",
+        target="LATE",
+        before={"name": "a"},
+        after={"name": "b"},
+        now=datetime(2026, 11, 23, 17, 30, tzinfo=UTC),
+    )
+    db.session.commit()
+
+    on_24th = client.get("/admin/audit?date_from=2026-11-24&date_to=2026-11-24", headers={"Accept-Language": "en"})
+    on_23rd = client.get("/admin/audit?date_from=2026-11-23&date_to=2026-11-23").get_data(as_text=True)
+    exported = client.get("/admin/audit.csv?date_from=2026-11-24").get_data().decode("utf-8-sig")
+
+    page = on_24th.get_data(as_text=True)
+    assert "LATE" in page and "2026-11-24 01:30:00" in page
+    assert "time zone, Asia/Shanghai" in page
+    assert "LATE" not in on_23rd
+    assert "2026-11-24T01:30:00+08:00" in exported
+
+
+def test_audit_day_range_follows_the_zones_clock_changes():
+    new_york = ZoneInfo("America/New_York")
+
+    # 2026-11-01 is the day New York leaves daylight saving time: 25 hours long.
+    first, after = day_range(date(2026, 11, 1), date(2026, 11, 1), new_york)
+
+    assert first == datetime(2026, 11, 1, 4, tzinfo=UTC) and after == datetime(2026, 11, 2, 5, tzinfo=UTC)
+    assert day_range(None, None, new_york) == (None, None)
+
+
+def test_a_brand_time_zone_that_names_no_zone_is_refused():
+    with pytest.raises(RuntimeError, match="BRAND_TIMEZONE"):
+        create_app({"TESTING": True, "SECRET_KEY": "r" * 40, "BRAND_TIMEZONE": "Mars/Olympus"})
