@@ -198,3 +198,28 @@ def test_history_shows_each_version_who_when_and_how_many_items_it_scored(client
     assert "0 submitted items were scored with this version" in html
     assert "1 submitted item was scored with this version" in html
     assert client.get("/admin/rules/nope/history").status_code == 404
+
+
+def test_the_thin_range_saved_on_the_page_scores_new_checklists_and_old_ones_keep_4_6(
+    client, clock, admin, staff_headers
+):
+    answers = {**passing_answers(), "stack_count": {"stacks": [{"thickness": "thin", "count": 3}]}}
+    clock.set_local(2026, 11, 23, 10, 30)
+    old = post_submission(client, staff_headers, submission_form(answers)).get_json()
+    clock.set_local(2026, 11, 24, 9, 30)
+    fields = form_fields(client.get("/admin/rules/stack_count", headers=EN).get_data(as_text=True))
+
+    saved = client.post(
+        "/admin/rules/stack_count",
+        data={**fields, "params.thin.0": "3", "params.thin.1": "5", "action": "save"},
+        headers=EN,
+    )
+    clock.set_local(2026, 11, 24, 10, 30)
+    new = post_submission(client, staff_headers, submission_form(answers)).get_json()
+
+    assert saved.status_code == 303
+    assert old["score"] == 90.0 and new["score"] == 100.0
+    old_page = client.get(f"/supervise/submissions/{old['id']}", headers=EN).get_data(as_text=True)
+    new_page = client.get(f"/supervise/submissions/{new['id']}", headers=EN).get_data(as_text=True)
+    assert "stack 1: 3 thin pieces, 4–6 allowed" in old_page and "90.0" in old_page
+    assert "4–6 allowed" not in new_page and "100.0" in new_page
