@@ -175,7 +175,6 @@ def test_shops_closed_before_closing_dates_were_kept_get_the_date_of_their_deact
             ),
             {"at": "2026-11-09 17:00:00"},
         )
-        advance_sequences(connection)
 
     flask_migrate.upgrade()
 
