@@ -117,6 +117,11 @@ SCHEMAS: dict[str, Any] = {
             "opens_at": {"type": "string", "format": "date-time"},
             "due_at": {"type": "string", "format": "date-time"},
             "state": {"type": "string"},
+            "sizes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The shop's size set, smallest first (its size_order items are ordered by it)",
+            },
             "submission_id": {"type": ["integer", "null"]},
             "submission_status": NULLABLE_STRING,
             "items": {"type": "array", "items": ref("ChecklistItem")},

@@ -159,7 +159,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
             raise SubmissionRefused(409, "already_submitted")
         versions = rule_versions_for(request.shift)
         _check_items_known(request, versions)
-        answers = _validated_answers(request.answers, versions)
+        answers = _validated_answers(request.answers, versions, shop.sizes)
         area_of_key = {version.rule.key: version.rule.area for version in versions}
     processed = _processed_photos(request.photos, area_of_key, limits)
     # Looking earlier photos up by content only reads, so it runs before the write lock.
@@ -253,7 +253,7 @@ def _build_submission(
     )
     photographed = {area for area, _, _ in processed}
     items = [
-        _scored_item(position, version, answers, photographed, last_changes, day)
+        _scored_item(position, version, answers, photographed, last_changes, day, shop.sizes)
         for position, version in enumerate(versions)
     ]
     submission.score = submission_score(
@@ -377,12 +377,14 @@ def _check_items_known(request: SubmissionRequest, versions: list[RuleVersion]) 
             raise SubmissionRefused(422, "unknown_item", photo.field_name, key=photo.target)
 
 
-def _validated_answers(answers: dict[str, Any], versions: list[RuleVersion]) -> dict[str, dict[str, Any] | None]:
+def _validated_answers(
+    answers: dict[str, Any], versions: list[RuleVersion], size_set: tuple[str, ...]
+) -> dict[str, dict[str, Any] | None]:
     validated: dict[str, dict[str, Any] | None] = {}
     for version in versions:
         key = version.rule.key
         try:
-            validated[key] = validate_answer(version.rule.kind, answers.get(key), version.allow_na)
+            validated[key] = validate_answer(version.rule.kind, answers.get(key), version.allow_na, size_set)
         except InvalidAnswer as error:
             path = f"answers.{key}.{error.field}" if error.field else f"answers.{key}"
             raise SubmissionRefused(422, "invalid_answer", path, key=key, problem=error) from None
@@ -468,6 +470,7 @@ def _scored_item(
     photographed: set[str],
     last_changes: dict[str, date | None],
     day: date,
+    size_set: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """One item's row: the answer, its score, and the version's numbers frozen with it."""
     rule = version.rule
@@ -480,7 +483,9 @@ def _scored_item(
         answer,
         photo_required=version.photo_required,
         has_photo=has_photo,
-        context=ScoringContext(business_date=day, last_window_change=last_change, area=rule.area),
+        context=ScoringContext(
+            business_date=day, last_window_change=last_change, area=rule.area, size_set=tuple(size_set)
+        ),
     )
     return {
         "rule_version_id": version.id,

@@ -23,6 +23,7 @@ GOOD_SHOP = {
     "language": "zh-Hant",
     "opened_on": "2026-02-01",
     "active": "y",
+    "size_set": "XS, S, M, L, XL",
 }
 
 
