@@ -633,9 +633,9 @@ def preview_jpeg(
     """
     with warnings.catch_warnings():
         _refuse_bombs_quietly()
-        image, _ = _open(data, max_pixels)
+        image, _, structure = _open(data, max_pixels)
         with image:
-            width, height = _checked_size(image, max_pixels)
+            width, height = _checked_size(image, structure, max_pixels)
             stored_size = _fitted((width, height), long_side)
             if image.format in ("JPEG", "MPO") and stored_size != (width, height):
                 image.draft(image.mode, stored_size)
