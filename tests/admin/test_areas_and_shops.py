@@ -189,6 +189,7 @@ def _edit_form(shop, **changes):
         "opened_on": "2026-01-01",
         "active": "y",
         "closed_on": "",
+        "size_set": ", ".join(shop.sizes),
     } | changes
     return {name: value for name, value in form.items() if value is not None}
 
