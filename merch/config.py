@@ -25,6 +25,8 @@ class Config:
     # 40 phone JPEGs decode about 120 MP (at half scale or less), four 48 MP HEICs 192 MP,
     # while 40 PNGs of 49 MP would be 2,000 MP: several minutes of CPU and 450 MB each.
     MAX_DECODED_PIXELS = 200_000_000
+    # HEIC previews a worker decodes at once (merch/api/previews.py); more wait 2 s.
+    PREVIEW_DECODES_AT_ONCE = 2
     UPLOAD_FOLDER: str | None = None  # default: <project>/uploads
     # Object storage for photos instead of the folder (merch/storage/): set the bucket.
     S3_BUCKET: str | None = None

@@ -28,14 +28,35 @@ class ApiError(Refused):
     """A refusal raised by the API layer itself (auth, parsing)."""
 
 
-def api_error_response(
-    status: int, code: str, field: str | None = None, params: dict[str, Any] | None = None
-) -> Response:
-    """The contract's error body."""
+# Calls whose 400 and 422 answers also list every problem found (api.md, "errors").
+LISTS_EVERY_ERROR = frozenset({"api.create_submission"})
+
+
+def _error_body(code: str, field: str | None, params: dict[str, Any] | None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": refusal(code, params)}
     if field:
         body["field"] = field
-    response = jsonify({"error": body})
+    return body
+
+
+def api_error_response(
+    status: int,
+    code: str,
+    field: str | None = None,
+    params: dict[str, Any] | None = None,
+    every: tuple[Refused, ...] = (),
+) -> Response:
+    """The contract's error body; on the calls of ``LISTS_EVERY_ERROR`` a 400 or 422 adds
+    ``errors``: every problem found (``every``, else this one), each ``{code, message, field}``.
+    """
+    first = _error_body(code, field, params)
+    answer: dict[str, Any] = {"error": first}
+    if status in (400, 422) and request.endpoint in LISTS_EVERY_ERROR:
+        listed = [_error_body(one.code, one.field, one.params) for one in every] or [first]
+        answer["errors"] = [
+            {"code": one["code"], "message": one["message"], "field": one.get("field")} for one in listed
+        ]
+    response = jsonify(answer)
     response.status_code = status
     return response
 
@@ -53,7 +74,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Refused)
     def _refused(error: Refused) -> Response:
-        response = api_error_response(error.status, error.code, error.field, error.params)
+        response = api_error_response(error.status, error.code, error.field, error.params, error.every)
         if "retry_after" in error.params:
             response.headers["Retry-After"] = str(error.params["retry_after"])
         return response

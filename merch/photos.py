@@ -619,3 +619,43 @@ def _exif_offset(raw: Any) -> timezone | None:
     if delta > timedelta(hours=14) or int(minutes) >= 60:  # no place on Earth is further
         return None
     return timezone(-delta if sign == "-" else delta)
+
+
+def preview_jpeg(
+    data: bytes, *, max_pixels: int = 50_000_000, long_side: int = 1600, max_bytes: int = 400_000
+) -> tuple[bytes, int, int]:
+    """A reduced JPEG of an upload a phone's browser cannot decode itself (an iPhone's HEIC
+    in Chromium): long side ≤ ``long_side``, upright, sRGB, at falling quality until it is
+    at most ``max_bytes``; with no metadata. Returns (jpeg, width, height).
+
+    The phone shows it as the preview and sends it as the photo, so the original goes up
+    once. Raises PhotoRejected like :func:`process_photo`.
+    """
+    with warnings.catch_warnings():
+        _refuse_bombs_quietly()
+        image, _, structure = _open(data, max_pixels)
+        with image:
+            width, height = _checked_size(image, structure, max_pixels)
+            stored_size = _fitted((width, height), long_side)
+            if image.format in ("JPEG", "MPO") and stored_size != (width, height):
+                image.draft(image.mode, stored_size)
+            try:
+                image.load()
+            except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
+                raise _too_large(_bomb_pixels(bomb), max_pixels) from None
+            except Exception:
+                raise _unsupported() from None
+            orientation = _orientation(_read_exif(image))
+            picture: Image.Image = image
+            if picture.mode not in _RESIZE_AS_IS or "transparency" in picture.info:
+                picture = _plain_mode(picture)
+            reduced = _shrunk(picture, stored_size, Image.Resampling.BICUBIC)
+            reduced = _upright(_to_srgb(reduced, image.info.get("icc_profile")), orientation)
+            if reduced is image:
+                reduced = image.copy()
+    jpeg = b""
+    for quality in (82, 70, 55, 40):
+        jpeg = _clean_jpeg(reduced, quality)
+        if len(jpeg) <= max_bytes:
+            break
+    return jpeg, reduced.width, reduced.height

@@ -33,6 +33,7 @@ from merch.directory import (
     check_username,
     parse_clock,
     parse_day,
+    parse_size_set,
 )
 from merch.extensions import db
 from merch.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -102,6 +103,11 @@ class ShopForm(FlaskForm):
     closed_on = StringField(
         _l("Closed on (no checklists from this date; empty: today)"), filters=[_strip], render_kw={"type": "date"}
     )
+    size_set = StringField(
+        _l("Sizes sold, smallest first (comma-separated; the phone offers them in this order)"),
+        filters=[_strip],
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"},
+    )
 
     def __init__(self, *args: Any, editing: Shop | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,6 +124,7 @@ class ShopForm(FlaskForm):
         self.closes_time: time | None = None
         self.opened_day: date | None = None
         self.closed_day: date | None = None
+        self.sizes: tuple[str, ...] | None = None
 
     def validate_code(self, field: Field) -> None:
         if db.session.scalar(select(Shop.id).where(Shop.code == field.data)) is not None:
@@ -164,6 +171,11 @@ class ShopForm(FlaskForm):
         today = business_date_of(utcnow(), zone) if check_timezone(zone) is None else utcnow().date()
         if self.closed_day > today:
             raise ValidationError(message(FieldProblem("closed_in_future", {"today": today.isoformat()})))
+
+    def validate_size_set(self, field: Field) -> None:
+        self.sizes, problem = parse_size_set(field.data or "")
+        if problem is not None:
+            raise ValidationError(message(problem))
 
 
 class UserForm(FlaskForm):

@@ -15,6 +15,7 @@ from merch.admin.paging import page_of
 from merch.clock import utcnow
 from merch.extensions import db
 from merch.models import Area, Shop
+from merch.scoring.sizes import DEFAULT_SIZE_SET
 from merch.services.shops import ShopFields, create_shop, update_shop
 
 
@@ -48,6 +49,7 @@ def _fields(form: ShopForm) -> ShopFields:
         opened_on=form.opened_day,
         active=bool(form.active.data),
         closed_on=form.closed_day,
+        size_set=form.sizes,
     )
 
 
@@ -64,6 +66,7 @@ def new_shop() -> Any:
         form.opens.data, form.closes.data = "10:00", "22:00"
         form.language.data = "zh-Hans"
         form.opened_on.data = utcnow().date().isoformat()
+        form.size_set.data = ", ".join(DEFAULT_SIZE_SET)
     if form.validate_on_submit():
         create_shop(form.code.data, _fields(form), actor=acting_admin(), now=utcnow())
         db.session.commit()
@@ -82,6 +85,7 @@ def edit_shop(code: str) -> Any:
         form.language.data, form.opened_on.data = shop.language, shop.opened_on.isoformat()
         form.active.data = shop.active
         form.closed_on.data = shop.closed_on.isoformat() if shop.closed_on else ""
+        form.size_set.data = ", ".join(shop.sizes)
     if form.validate_on_submit():
         if update_shop(shop, _fields(form), actor=acting_admin(), now=utcnow()):
             db.session.commit()

@@ -4,4 +4,16 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from merch.api import actions, board, checklist, login, openapi, photos, rankings, review, rules, submissions  # noqa: E402,F401
+from merch.api import (  # noqa: E402,F401
+    actions,
+    board,
+    checklist,
+    login,
+    openapi,
+    photos,
+    previews,
+    rankings,
+    review,
+    rules,
+    submissions,
+)

@@ -23,6 +23,7 @@ TOPIC_MODULES: tuple[str, ...] = (
     "openapi_actions",
     "openapi_board",
     "openapi_rules",
+    "openapi_phone",
 )
 
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -117,6 +118,11 @@ SCHEMAS: dict[str, Any] = {
             "opens_at": {"type": "string", "format": "date-time"},
             "due_at": {"type": "string", "format": "date-time"},
             "state": {"type": "string"},
+            "sizes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The shop's size set, smallest first (its size_order items are ordered by it)",
+            },
             "submission_id": {"type": ["integer", "null"]},
             "submission_status": NULLABLE_STRING,
             "items": {"type": "array", "items": ref("ChecklistItem")},
@@ -333,7 +339,10 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "201": json_response(ref("Submission"), "Scored and stored"),
                 "200": json_response(ref("Submission"), "A replay of the same Idempotency-Key"),
-                **errors(400, 401, 403, 409, 413, 415, 422),
+                **errors(401, 403, 409, 413, 415),
+                # The contract's error object plus `errors`, every problem found (openapi_phone).
+                "400": json_response(ref("SubmissionError"), "Refused: not in the expected form"),
+                "422": json_response(ref("SubmissionError"), "Refused: every problem found, first one as `error`"),
             },
         }
     },

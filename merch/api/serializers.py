@@ -68,6 +68,8 @@ def checklist_json(shop: Shop, status: ChecklistStatus, versions: list[Any], lan
         "state": status.state.value,
         "submission_id": live.id if live else None,
         "submission_status": live.status if live else (status.submission.status if status.submission else None),
+        # An addition to api.md: the shop's size set, smallest first, for the size_order items.
+        "sizes": list(shop.sizes),
         "items": [
             {
                 "key": version.rule.key,

@@ -27,6 +27,7 @@ from merch.directory.fields import (
     check_username,
     parse_clock,
     parse_day,
+    parse_size_set,
     timezone_names,
 )
 
@@ -50,5 +51,6 @@ __all__ = [
     "parse_clock",
     "parse_csv",
     "parse_day",
+    "parse_size_set",
     "timezone_names",
 ]

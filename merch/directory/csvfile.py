@@ -1,7 +1,8 @@
 """Reading an import file: Excel-saved CSV of shops or of users, checked row by row.
 
 The header says which: ``code,name,area,timezone,opens,closes,language,opened_on`` (shops)
-or ``username,name,role,shop,area,language,password`` (users), columns in any order.
+or ``username,name,role,shop,area,language,password`` (users), columns in any order;
+shops may add a ``sizes`` column (the shop's size set, smallest first).
 Every cell is trimmed of surrounding spaces (passwords too: a spreadsheet shows none).
 Line numbers are the file's own (the header is line 1), as a spreadsheet shows them.
 Checks that need the database (does this shop exist?) are the import service's.
@@ -25,9 +26,14 @@ from merch.directory.fields import (
     check_username,
     parse_clock,
     parse_day,
+    parse_size_set,
 )
 
 SHOP_HEADER = ("code", "name", "area", "timezone", "opens", "closes", "language", "opened_on")
+# Optional shop column: the shop's sizes, smallest first ("XS;S;M" or, quoted, "XS,S,M").
+# Without it (or with the cell empty) a new shop gets the default set and an existing one
+# keeps its own.
+SHOP_SIZES = "sizes"
 USER_HEADER = ("username", "name", "role", "shop", "area", "language", "password")
 ROLES = ("staff", "supervisor", "admin")
 MAX_ROWS = 20_000
@@ -62,6 +68,7 @@ class ShopRow:
     closes: time
     language: str
     opened_on: date
+    sizes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,8 @@ def parse_csv(data: bytes) -> ParsedFile:
 
 
 def _kind_of(header: tuple[str, ...]) -> str:
-    if sorted(header) == sorted(SHOP_HEADER) and len(set(header)) == len(header):
+    shop_columns = [name for name in header if name != SHOP_SIZES]
+    if sorted(shop_columns) == sorted(SHOP_HEADER) and len(set(header)) == len(header):
         return "shops"
     if sorted(header) == sorted(USER_HEADER) and len(set(header)) == len(header):
         return "users"
@@ -180,6 +188,10 @@ def _add_shop(parsed: ParsedFile, line: int, values: dict[str, str], seen: dict[
     opened_on = parse_day(values["opened_on"])
     if opened_on is None:
         check("opened_on", FieldProblem("bad_date", {"value": values["opened_on"]}))
+    sizes: tuple[str, ...] | None = None
+    if values.get(SHOP_SIZES):
+        sizes, problem = parse_size_set(values[SHOP_SIZES])
+        check(SHOP_SIZES, problem)
     if problems or opens is None or closes is None or opened_on is None:
         parsed.errors.extend(RowError(line, column, problem) for column, problem in problems)
         return
@@ -194,6 +206,7 @@ def _add_shop(parsed: ParsedFile, line: int, values: dict[str, str], seen: dict[
             closes=closes,
             language=values["language"],
             opened_on=opened_on,
+            sizes=sizes,
         )
     )
 

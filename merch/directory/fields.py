@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from merch.i18n import LANGUAGES
+from merch.scoring.sizes import check_size_set, split_size_set
 
 # Shop and area codes appear in URLs, CSV files and the API: letters, digits, - and _.
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
@@ -82,6 +83,15 @@ def check_language(value: str, *, required: bool) -> FieldProblem | None:
     if value not in LANGUAGES:
         return FieldProblem("bad_language", {"value": value})
     return None
+
+
+def parse_size_set(value: str) -> tuple[tuple[str, ...] | None, FieldProblem | None]:
+    """A shop's size set as typed ("XS, S, M" or one a line), smallest first, or its problem."""
+    sizes = split_size_set(value)
+    problem = check_size_set(sizes)
+    if problem is not None:
+        return None, FieldProblem(problem.code, problem.params)
+    return tuple(sizes), None
 
 
 def check_password(value: str) -> FieldProblem | None:

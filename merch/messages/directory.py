@@ -72,6 +72,16 @@ def problem_message(problem: FieldProblem, gettext: Gettext) -> str:
         return gettext("“%(value)s” is already in use.") % p
     if code == "column_count":
         return gettext("This row has %(found)s cells; the header has %(expected)s.") % p
+    if code == "size_set_empty":
+        return gettext("List at least one size, smallest first, separated by commas.")
+    if code == "size_set_too_many":
+        return gettext("At most %(max)s sizes.") % p
+    if code == "size_set_too_long":
+        return gettext("“%(size)s” is too long for a size: at most %(max)s characters.") % p
+    if code == "size_set_duplicate":
+        return gettext("“%(size)s” is the same size as “%(other)s”: list each size once.") % p
+    if code == "size_set_order":
+        return gettext("“%(size)s” comes after “%(other)s” but is smaller: list the sizes smallest first.") % p
     if code == "own_account":
         return gettext("You cannot deactivate or demote your own account.")
     return gettext("This value is not accepted.")

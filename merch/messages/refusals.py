@@ -30,6 +30,9 @@ class Refused(Exception):
         self.code = code
         self.field = field
         self.params = params
+        # Every problem found in the request, this one first, when there were several
+        # (the submission call lists them all: api.md, "errors").
+        self.every: tuple[Refused, ...] = ()
 
 
 def refusal_message(code: str, params: dict[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from merch import passwords
 from merch.extensions import db
+from merch.scoring.sizes import DEFAULT_SIZE_SET
+
+DEFAULT_SIZE_SET_TEXT = ",".join(DEFAULT_SIZE_SET)
 
 
 class Role(StrEnum):
@@ -51,12 +54,22 @@ class Shop(db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The first business date it was closed (set with active off): nothing is due from then.
     closed_on: Mapped[date | None]
+    # The sizes the shop sells, smallest first, comma-separated: the phone offers them in
+    # this order and a display of sizes all in it is ordered by it (merch.scoring.sizes).
+    size_set: Mapped[str] = mapped_column(
+        String(1000), default=DEFAULT_SIZE_SET_TEXT, server_default=DEFAULT_SIZE_SET_TEXT
+    )
 
     area: Mapped[Area] = relationship(back_populates="shops")
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def sizes(self) -> tuple[str, ...]:
+        """The shop's size set, smallest first."""
+        return tuple(size for size in (self.size_set or DEFAULT_SIZE_SET_TEXT).split(",") if size)
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined]

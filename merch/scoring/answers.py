@@ -111,7 +111,7 @@ def validate_count_range(answer: dict[str, Any]) -> dict[str, Any]:
     return {"counts": [_count(value, f"counts[{i}]", index=i + 1, name="style") for i, value in enumerate(counts)]}
 
 
-def _sizes(values: list[Any], field: str) -> list[str]:
+def _sizes(values: list[Any], field: str, size_set: tuple[str, ...] = ()) -> list[str]:
     sizes = []
     for index, value in enumerate(values):
         # Phones send 38 for a numeric size; it is the size "38", kept as text as entered.
@@ -119,19 +119,20 @@ def _sizes(values: list[Any], field: str) -> list[str]:
             raise InvalidAnswer("wrong_type", f"{field}[{index}]", expected="size", index=index + 1)
         sizes.append(str(value).strip())
     # One system per stack or rail: a table may hold jeans (30, 32) beside tees (S, M).
-    check_sequence(sizes, field)
+    check_sequence(sizes, field, size_set)
     return sizes
 
 
-def validate_size_order(answer: dict[str, Any]) -> dict[str, Any]:
+def validate_size_order(answer: dict[str, Any], size_set: tuple[str, ...] = ()) -> dict[str, Any]:
     """``{"sizes": [str, …]}``, 2–30 sizes of one known system; numbers are read as strings.
 
     Or ``{"groups": [[str, …], …]}``: 1–50 stacks or rails of 1–30 sizes, one system each.
+    A size of the shop's ``size_set`` is known even when no built-in system knows it.
     """
     groups = _groups(answer, "sizes")
     if groups is not None:
-        return {"groups": [_sizes(group, f"groups[{index}]") for index, group in enumerate(groups)]}
-    return {"sizes": _sizes(_list(answer, "sizes"), "sizes")}
+        return {"groups": [_sizes(group, f"groups[{index}]", size_set) for index, group in enumerate(groups)]}
+    return {"sizes": _sizes(_list(answer, "sizes"), "sizes", size_set)}
 
 
 def _colours(values: list[Any], field: str) -> list[str]:
@@ -175,11 +176,11 @@ def is_not_applicable(answer: dict[str, Any] | None) -> bool:
     return answer == NOT_APPLICABLE
 
 
-def validate(kind: str, answer: Any, allow_na: bool = False) -> dict[str, Any] | None:
+def validate(kind: str, answer: Any, allow_na: bool = False, size_set: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """The answer in normal form, or None for no answer (JSON null); InvalidAnswer otherwise.
 
     ``{"na": true}`` is N/A, accepted only where the rule allows it; ``"na": false`` is
-    the same as leaving it out.
+    the same as leaving it out. ``size_set`` is the shop's sizes, smallest first.
     """
     if kind not in VALIDATORS:
         # A rule of a kind this code does not know is a programming error, not bad input.
@@ -194,4 +195,6 @@ def validate(kind: str, answer: Any, allow_na: bool = False) -> dict[str, Any] |
                 raise InvalidAnswer("na_not_allowed", "na")
             return dict(NOT_APPLICABLE)
         answer = {name: value for name, value in answer.items() if name != "na"}
+    if kind == "size_order":
+        return validate_size_order(answer, size_set)
     return VALIDATORS[kind](answer)

@@ -20,14 +20,17 @@ KINDS = ("yes_no", "stack_count", "count_range", "size_order", "colour_order", "
 __all__ = ["KINDS", "ItemOutcome", "ScoringContext", "score_item", "submission_score", "validate_answer"]
 
 
-def validate_answer(kind: str, answer: Any, allow_na: bool = False) -> dict[str, Any] | None:
+def validate_answer(
+    kind: str, answer: Any, allow_na: bool = False, size_set: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
     """An answer of ``kind`` in normal form; None for no answer (None / JSON null).
 
     ``{"na": true}`` is accepted only with ``allow_na``. Raises InvalidAnswer (code,
     zero-based field, params) when the answer breaks the shape or bounds of
-    display-rules.md, and ValueError for a kind that does not exist.
+    display-rules.md, and ValueError for a kind that does not exist. ``size_set`` is the
+    shop's sizes, smallest first: sizes in it are known and ordered by it.
     """
-    return validate(kind, answer, allow_na)
+    return validate(kind, answer, allow_na, size_set)
 
 
 def score_item(

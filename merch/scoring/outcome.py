@@ -16,11 +16,14 @@ class ScoringContext:
     ``last_window_change`` is the latest earlier business date on which the shop changed its
     window; the caller looks it up, so scoring stays free of the database. ``area`` is the
     rule's display area, which names the groups in reasons (folded: stacks, hanging: rails).
+    ``size_set`` is the shop's sizes, smallest first: a display of sizes all in it is
+    ordered by it (merch.scoring.sizes).
     """
 
     business_date: date
     last_window_change: date | None = None
     area: str = ""
+    size_set: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def score_size_order(params: dict[str, Any], answer: dict[str, Any], context: Sc
     code = "size_order_descending" if descending else "size_order_ascending"
 
     def check(sizes: list[str]) -> list[Problem]:
-        keys = check_sequence(sizes)
+        keys = check_sequence(sizes, size_set=context.size_set)
         if keys[0].system == FREE:
             # Free size has no order to break (and the group holds one system only).
             return []

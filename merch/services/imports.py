@@ -179,6 +179,7 @@ def _shop_fields(row: ShopRow, area: Area, shop: Shop | None) -> ShopFields:
         closes_at=row.closes,
         language=row.language,
         opened_on=row.opened_on,
+        size_set=row.sizes,
         # The file has no "active" column: an import never reopens or closes a shop.
         active=shop.active if shop is not None else True,
     )

@@ -256,7 +256,7 @@ def _rescored(
         last_window_change(submission.shop_id, item.key, submission.business_date) if kind == "refresh" else None
     )
     try:
-        answer = validate_answer(kind, item.answer, state["allow_na"])
+        answer = validate_answer(kind, item.answer, state["allow_na"], submission.shop.sizes)
     except InvalidAnswer:
         # An N/A the change no longer allows would be refused today; the preview counts it 0.
         return Fraction(0), False
@@ -267,7 +267,10 @@ def _rescored(
         photo_required=state["photo_required"],
         has_photo=has_photo,
         context=ScoringContext(
-            business_date=submission.business_date, last_window_change=last_change, area=state["area"]
+            business_date=submission.business_date,
+            last_window_change=last_change,
+            area=state["area"],
+            size_set=submission.shop.sizes,
         ),
     )
     return outcome.score_credit, outcome.passed

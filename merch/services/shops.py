@@ -9,6 +9,7 @@ from typing import Any
 from merch.checklists import business_date_of
 from merch.extensions import db
 from merch.models import Area, Shop, User
+from merch.models.org import DEFAULT_SIZE_SET_TEXT
 from merch.services.audit import record_change
 
 
@@ -27,6 +28,9 @@ class ShopFields:
     # The first business date it is closed; only for an inactive shop, which without one
     # closes on its today. Making a shop active again clears it.
     closed_on: date | None = None
+    # Smallest first; None keeps a shop's set (an import without the column), or gives a
+    # new shop the default one.
+    size_set: tuple[str, ...] | None = None
 
 
 def shop_snapshot(shop: Shop) -> dict[str, Any]:
@@ -42,6 +46,7 @@ def shop_snapshot(shop: Shop) -> dict[str, Any]:
         "opened_on": shop.opened_on.isoformat(),
         "active": shop.active,
         "closed_on": shop.closed_on.isoformat() if shop.closed_on else None,
+        "sizes": ", ".join(shop.sizes),
     }
 
 
@@ -58,6 +63,10 @@ def _apply(shop: Shop, fields: ShopFields, now: datetime) -> None:
         shop.closed_on = None
     else:
         shop.closed_on = fields.closed_on or shop.closed_on or business_date_of(now, fields.timezone)
+    if fields.size_set is not None:
+        shop.size_set = ",".join(fields.size_set)
+    elif shop.size_set is None:
+        shop.size_set = DEFAULT_SIZE_SET_TEXT
 
 
 def create_shop(code: str, fields: ShopFields, *, actor: User | None, now: datetime, via: str | None = None) -> Shop:

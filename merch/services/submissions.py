@@ -158,8 +158,7 @@ def submit_checklist(request: SubmissionRequest, limits: Limits, storage: PhotoS
         if not repeatable and _has_submission(shop.id, request.shift, day, sent_back=False):
             raise SubmissionRefused(409, "already_submitted")
         versions = rule_versions_for(request.shift)
-        _check_items_known(request, versions)
-        answers = _validated_answers(request.answers, versions)
+        answers = _checked_payload(request, versions, shop.sizes, limits)
         area_of_key = {version.rule.key: version.rule.area for version in versions}
     processed = _processed_photos(request.photos, area_of_key, limits)
     # Looking earlier photos up by content only reads, so it runs before the write lock.
@@ -253,7 +252,7 @@ def _build_submission(
     )
     photographed = {area for area, _, _ in processed}
     items = [
-        _scored_item(position, version, answers, photographed, last_changes, day)
+        _scored_item(position, version, answers, photographed, last_changes, day, shop.sizes)
         for position, version in enumerate(versions)
     ]
     submission.score = submission_score(
@@ -364,29 +363,55 @@ def _has_submission(shop_id: int, shift: str, day: date, *, sent_back: bool) -> 
     return bool(db.session.scalar(query))
 
 
-def _check_items_known(request: SubmissionRequest, versions: list[RuleVersion]) -> None:
-    keys = {version.rule.key for version in versions}
-    areas = {version.rule.area for version in versions}
-    for key in request.answers:
-        if key not in keys:
-            # Quoted back shortened: a megabyte-long key would only bury the message.
-            shown = key if len(key) <= 64 else key[:64] + "…"
-            raise SubmissionRefused(422, "unknown_item", f"answers.{shown}", key=shown)
-    for photo in request.photos:
-        if photo.target not in keys and photo.target not in areas:
-            raise SubmissionRefused(422, "unknown_item", photo.field_name, key=photo.target)
+def _checked_payload(
+    request: SubmissionRequest, versions: list[RuleVersion], size_set: tuple[str, ...], limits: Limits
+) -> dict[str, dict[str, Any] | None]:
+    """The validated answers, or a refusal naming the first problem and listing every one.
 
-
-def _validated_answers(answers: dict[str, Any], versions: list[RuleVersion]) -> dict[str, dict[str, Any] | None]:
+    The first is api.md's (``unknown_item`` before ``invalid_answer``); ``every`` holds
+    each unknown item, each invalid answer (one per item) and, when there are such
+    problems, each photo its header already refuses, so a phone can mark every field at once.
+    """
+    problems = _unknown_items(request, versions)
     validated: dict[str, dict[str, Any] | None] = {}
     for version in versions:
         key = version.rule.key
         try:
-            validated[key] = validate_answer(version.rule.kind, answers.get(key), version.allow_na)
+            validated[key] = validate_answer(version.rule.kind, request.answers.get(key), version.allow_na, size_set)
         except InvalidAnswer as error:
             path = f"answers.{key}.{error.field}" if error.field else f"answers.{key}"
-            raise SubmissionRefused(422, "invalid_answer", path, key=key, problem=error) from None
+            problems.append(SubmissionRefused(422, "invalid_answer", path, key=key, problem=error))
+    if problems:
+        problems.extend(_photo_header_problems(request.photos, limits))
+        first = problems[0]
+        first.every = tuple(problems)
+        raise first
     return validated
+
+
+def _unknown_items(request: SubmissionRequest, versions: list[RuleVersion]) -> list[Refused]:
+    keys = {version.rule.key for version in versions}
+    areas = {version.rule.area for version in versions}
+    found: list[Refused] = []
+    for key in request.answers:
+        if key not in keys:
+            # Quoted back shortened: a megabyte-long key would only bury the message.
+            shown = key if len(key) <= 64 else key[:64] + "…"
+            found.append(SubmissionRefused(422, "unknown_item", f"answers.{shown}", key=shown))
+    for photo in request.photos:
+        if photo.target not in keys and photo.target not in areas:
+            found.append(SubmissionRefused(422, "unknown_item", photo.field_name, key=photo.target))
+    return found
+
+
+def _photo_header_problems(photos: list[UploadedPhoto], limits: Limits) -> list[Refused]:
+    found: list[Refused] = []
+    for photo in photos:
+        try:
+            check_photo_header(photo.data, max_pixels=limits.max_pixels)
+        except PhotoRejected as rejected:
+            found.append(SubmissionRefused(rejected.status, rejected.code, photo.field_name, **rejected.params))
+    return found
 
 
 def _processed_photos(
@@ -468,6 +493,7 @@ def _scored_item(
     photographed: set[str],
     last_changes: dict[str, date | None],
     day: date,
+    size_set: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """One item's row: the answer, its score, and the version's numbers frozen with it."""
     rule = version.rule
@@ -480,7 +506,9 @@ def _scored_item(
         answer,
         photo_required=version.photo_required,
         has_photo=has_photo,
-        context=ScoringContext(business_date=day, last_window_change=last_change, area=rule.area),
+        context=ScoringContext(
+            business_date=day, last_window_change=last_change, area=rule.area, size_set=tuple(size_set)
+        ),
     )
     return {
         "rule_version_id": version.id,

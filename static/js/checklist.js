@@ -267,6 +267,28 @@
     });
   }
 
+  // A file this browser cannot decode (HEIC outside Safari) is reduced by the server once;
+  // its JPEG is both the preview and what goes up with the checklist.
+  function viaServer(file) { return Photos.serverPreview(data.preview, csrf, file); }
+  var previewing = [];
+  function previewPending() {
+    Object.keys(state.photos).forEach(function (area) {
+      areaPhotos(area).forEach(function (photo) {
+        if (photo.reduced || previewing.indexOf(photo) >= 0 || state.sent || navigator.onLine === false) return;
+        previewing.push(photo);
+        var done = function () { previewing.splice(previewing.indexOf(photo), 1); };
+        viaServer(photo.blob).then(function (result) {
+          done();
+          if (state.sent) return;
+          photo.blob = result.blob; photo.reduced = true; photo.width = result.width; photo.height = result.height;
+          photo.name = area + "-" + photo.id + ".jpg";
+          renderPhotos(area);
+          save();
+        }, done);
+      });
+    });
+  }
+
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.matches("[data-photo-input]")) return;
@@ -274,7 +296,7 @@
     var files = Array.prototype.slice.call(input.files);
     input.value = "";
     clearError(photoCard(area));
-    Promise.all(files.map(Photos.reduce)).then(function (results) {
+    Promise.all(files.map(function (file) { return Photos.reduce(file, viaServer); })).then(function (results) {
       results.forEach(function (result, i) {
         var name = result.reduced ? area + "-" + nextPhoto + ".jpg" : files[i].name;
         areaPhotos(area).push({ id: nextPhoto++, blob: result.blob, name: name, reduced: result.reduced,
@@ -420,15 +442,14 @@
     return null;
   }
   function showErrors(errors) {
-    var first = null;
+    var first = null, shown = [];
     Object.keys(errors).forEach(function (field) {
-      var node = targetOf(field);
-      if (node) showError(node, errors[field]);
-      else {
-        node = form.querySelector("[data-form-error]");
-        node.textContent = errors[field];
-        node.hidden = false;
-      }
+      var node = targetOf(field), slot = node ? node.querySelector("[data-error]") : form.querySelector("[data-form-error]");
+      // Two problems on one card (a photo and an answer of one area) are both shown.
+      var text = shown.indexOf(slot) >= 0 ? slot.textContent + "\n" + errors[field] : errors[field];
+      shown.push(slot);
+      if (node) showError(node, text);
+      else { slot.textContent = text; slot.hidden = false; node = slot; }
       first = first || node;
     });
     if (first) first.scrollIntoView({ block: "center" });
@@ -519,8 +540,13 @@
       state.sent = null; state.status = "draft"; save();
       lock(false); status("");
       if (error.code === "already_submitted") { window.location.reload(); return; }
+      // Every problem the server found (``errors``), each next to its field; a server that
+      // lists none still names the first in ``error``.
       var errors = {};
-      errors[error.field || "form"] = error.message || T.failed;
+      ((answer && answer.errors && answer.errors.length) ? answer.errors : [error]).forEach(function (one) {
+        var field = one.field || "form", message = one.message || T.failed;
+        errors[field] = errors[field] ? errors[field] + "\n" + message : message;
+      });
       showErrors(errors);
     };
     xhr.send(body);
@@ -562,6 +588,7 @@
 
   function retry() { if (state.sent && state.status !== "signin") send(); }
   window.addEventListener("online", retry);
+  window.addEventListener("online", previewPending);
   window.setInterval(function () { if (navigator.onLine !== false) retry(); }, 15000);
 
   // ---- start ---------------------------------------------------------------------------
@@ -583,6 +610,7 @@
     Object.keys(cards).forEach(function (key) { render(cards[key]); });
     form.querySelectorAll("[data-photo-card]").forEach(function (node) { renderPhotos(node.dataset.area); });
     form.classList.add("ready");
+    previewPending();
     // A checklist that waited (offline, or for a new sign-in) goes now.
     if (state.sent) send();
   }

@@ -31,9 +31,10 @@
     });
   }
 
-  // {blob, width, height, reduced}: the original file when this browser cannot decode it
-  // (the server still takes it and makes its own copy).
-  function reduce(file) {
+  // {blob, width, height, reduced}. When this browser cannot decode the file (an iPhone's
+  // HEIC in Chromium or Firefox), ``fallback(file)`` may turn it into a reduced JPEG (the
+  // server's preview); failing that, the original file (the server still takes it).
+  function reduce(file, fallback) {
     return decode(file).then(function (image) {
       var w = image.width || image.naturalWidth, h = image.height || image.naturalHeight;
       var scale = Math.min(1, LONG_SIDE / Math.max(w, h));
@@ -46,8 +47,25 @@
         if (!blob) return { blob: file, width: w, height: h, reduced: false };
         return { blob: blob, width: canvas.width, height: canvas.height, reduced: true };
       });
+    }, function () {
+      if (!fallback) throw new Error("cannot decode");
+      return fallback(file);
     }).catch(function () {
       return { blob: file, width: 0, height: 0, reduced: false };
+    });
+  }
+
+  // The server's reduced JPEG of a file this browser cannot decode: {blob, width, height, reduced}.
+  function serverPreview(url, csrf, file) {
+    var body = new FormData();
+    body.append("photo", file, file.name || "photo");
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(), "Accept": "image/jpeg" } }).then(function (response) {
+      if (!response.ok) throw new Error("no preview");
+      return response.blob().then(function (blob) {
+        return { blob: blob, reduced: true, width: +response.headers.get("X-Image-Width") || 0,
+          height: +response.headers.get("X-Image-Height") || 0 };
+      });
     });
   }
 
@@ -69,5 +87,5 @@
     }).join("");
   }
 
-  window.MerchPhotos = { reduce: reduce, decode: decode, sample: sample };
+  window.MerchPhotos = { reduce: reduce, decode: decode, sample: sample, serverPreview: serverPreview };
 })();

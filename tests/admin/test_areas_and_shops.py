@@ -23,6 +23,7 @@ GOOD_SHOP = {
     "language": "zh-Hant",
     "opened_on": "2026-02-01",
     "active": "y",
+    "size_set": "XS, S, M, L, XL",
 }
 
 
@@ -188,6 +189,7 @@ def _edit_form(shop, **changes):
         "opened_on": "2026-01-01",
         "active": "y",
         "closed_on": "",
+        "size_set": ", ".join(shop.sizes),
     } | changes
     return {name: value for name, value in form.items() if value is not None}
 

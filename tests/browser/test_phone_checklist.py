@@ -412,6 +412,8 @@ def test_a_photo_the_browser_cannot_decode_goes_up_as_it_is_and_a_turned_one_goe
 
     sign_in(phone, live_server, staff.username)
     phone.route("**/api/v1/submissions", capture)
+    # No server preview either (offline when chosen): test_phone_sizes_errors_heic has the online case.
+    phone.route("**/api/v1/photos/preview", lambda route: route.abort())
     phone.on("dialog", lambda dialog: dialog.accept())
     phone.goto(f"{live_server}/checklist/opening")
     take_photo(phone, "folded", heic, turned)

@@ -49,6 +49,7 @@ def _shop_form(code: str, name: str) -> Body:
         "language": "zh-Hans",
         "opened_on": "2026-01-01",
         "active": "y",
+        "size_set": "XS, S, M, L, XL",
     }
 
 
@@ -144,6 +145,8 @@ CALLS: dict[tuple[str, str], tuple[Call, ...]] = {
         Call("/api/v1/submissions", label="all"),
         Call("/api/v1/submissions?store={shop}", label="store"),
     ),
+    # A preview reads nothing of any shop: whoever submits checklists may ask for one.
+    ("api.photo_preview", "POST"): (Call("/api/v1/photos/preview", "multipart", lambda w: {"photo": [_jpeg()]}),),
     ("api.get_submission", "GET"): (
         Call("/api/v1/submissions/{submission}", label="submission"),
         Call("/api/v1/submissions/{visit}", label="visit"),

@@ -74,6 +74,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("api.photo", "GET"):                       ("401 200 404 200 404 200 401",   # display copy
                                                  "401 200 404 200 404 200 401",   # thumbnail
                                                  "401 200 404 200 404 200 401"),  # a visit's photo
+    ("api.photo_preview", "POST"):              ("401 200 200 200 200 403 401",),  # stateless: no shop's data
     ("api.list_actions", "GET"):                ("401 200 200 200 200 200 401",),
     ("api.close_action_call", "POST"):          ("401 422 404 403 403 403 401",),  # already closed by the page
     ("api.verify_action_call", "POST"):         ("401 403 403 200 404 422 401",),  # admin: already verified
