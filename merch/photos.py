@@ -402,6 +402,32 @@ def _bomb_pixels(bomb: Exception) -> int:
     return int(found.group(1)) if found else (Image.MAX_IMAGE_PIXELS or 0) + 1
 
 
+def _load_for(
+    image: Image.Image, structure: JpegStructure | None, max_pixels: int, long_side: int
+) -> tuple[int, int, tuple[int, int]]:
+    """Check the picture's size, then decode it no larger than a ``long_side`` copy needs.
+
+    Returns the size the header claims and the copy's size in the stored orientation;
+    refusals are PhotoRejected (too large, corrupt).
+    """
+    width, height = _checked_size(image, structure, max_pixels)
+    # The wanted size in the orientation the pixels are stored in, which is what draft
+    # and resize work in (fitting is symmetric, so turning afterwards gives the same size).
+    stored_size = _fitted((width, height), long_side)
+    if image.format in ("JPEG", "MPO") and stored_size != (width, height):
+        # libjpeg picks the smallest 1/1, 1/2, 1/4 or 1/8 scale that still leaves both
+        # sides at least the requested size, so the long side of the upright result is
+        # still at least long_side and the final resize only ever shrinks.
+        image.draft(image.mode, stored_size)
+    try:
+        image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
+        raise _too_large(_bomb_pixels(bomb), max_pixels) from None
+    except Exception:  # truncated or corrupt pixel data, whatever the codec calls it
+        raise _unsupported() from None
+    return width, height, stored_size
+
+
 def _process(
     image: Image.Image,
     structure: JpegStructure | None,
@@ -412,22 +438,7 @@ def _process(
     thumb_long_side: int,
     quality: int,
 ) -> ProcessedPhoto:
-    width, height = _checked_size(image, structure, max_pixels)
-
-    # The display size in the orientation the pixels are stored in, which is what draft
-    # and resize work in (fitting is symmetric, so turning afterwards gives the same size).
-    stored_size = _fitted((width, height), display_long_side)
-    if image.format in ("JPEG", "MPO") and stored_size != (width, height):
-        # libjpeg picks the smallest 1/1, 1/2, 1/4 or 1/8 scale that still leaves both
-        # sides at least the requested size, so the long side of the upright result is
-        # still at least display_long_side and the final resize only ever shrinks.
-        image.draft(image.mode, stored_size)
-    try:
-        image.load()
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
-        raise _too_large(_bomb_pixels(bomb), max_pixels) from None
-    except Exception:  # truncated or corrupt pixel data, whatever the codec calls it
-        raise _unsupported() from None
+    width, height, stored_size = _load_for(image, structure, max_pixels, display_long_side)
 
     # After load: a PNG may keep its EXIF after the pixel data.
     exif = _read_exif(image)
@@ -635,16 +646,7 @@ def preview_jpeg(
         _refuse_bombs_quietly()
         image, _, structure = _open(data, max_pixels)
         with image:
-            width, height = _checked_size(image, structure, max_pixels)
-            stored_size = _fitted((width, height), long_side)
-            if image.format in ("JPEG", "MPO") and stored_size != (width, height):
-                image.draft(image.mode, stored_size)
-            try:
-                image.load()
-            except (Image.DecompressionBombWarning, Image.DecompressionBombError) as bomb:
-                raise _too_large(_bomb_pixels(bomb), max_pixels) from None
-            except Exception:
-                raise _unsupported() from None
+            width, height, stored_size = _load_for(image, structure, max_pixels, long_side)
             orientation = _orientation(_read_exif(image))
             picture: Image.Image = image
             if picture.mode not in _RESIZE_AS_IS or "transparency" in picture.info:
