@@ -76,15 +76,15 @@ def app_settings() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture
-def app(tmp_path: Any, clock: Clock, app_settings: dict[str, Any]) -> Iterator[Flask]:
-    database_url = os.environ.get("MERCH_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def make_test_app(folder: Path, clock: Clock, database_file: str, settings: dict[str, Any]) -> Flask:
+    """An app on the test database (MERCH_TEST_DATABASE_URL, else SQLite in ``folder``)."""
+    database_url = os.environ.get("MERCH_TEST_DATABASE_URL") or f"sqlite:///{folder / database_file}"
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "UPLOAD_FOLDER": str(folder / "uploads"),
             # With MERCH_S3_BUCKET set (CI's moto run) photos go to object storage, each
             # test under its own prefix so no test sees another's files.
             "S3_PREFIX": f"test-{uuid.uuid4().hex}",
@@ -93,21 +93,32 @@ def app(tmp_path: Any, clock: Clock, app_settings: dict[str, Any]) -> Iterator[F
             # No work factor: thousands of test users and sign-ins (merch/passwords.py).
             # Tests of the real hashing set argon2id through app_settings.
             "PASSWORD_HASH_METHOD": TESTING_ONLY,
-            **app_settings,
+            **settings,
         }
     )
     storage = storage_for(app)
     if isinstance(storage, S3Storage):
         storage.ensure_bucket()
+    return app
+
+
+def fresh_database() -> None:
+    """Inside an app context: an empty schema at the newest revision, with the guide's rules."""
+    # The test's own session reads in deferred transactions, so a test that looks at
+    # the database never sits on SQLite's write lock while the app (another thread
+    # of a live server, say) writes.
+    mark_read_only(True)
+    db.drop_all()
+    db.create_all()
+    _stamp_as_newest_revision()
+    install_guide_rules(datetime(2026, 1, 1, tzinfo=UTC))
+
+
+@pytest.fixture
+def app(tmp_path: Any, clock: Clock, app_settings: dict[str, Any]) -> Iterator[Flask]:
+    app = make_test_app(tmp_path, clock, "test.sqlite", app_settings)
     with app.app_context():
-        # The test's own session reads in deferred transactions, so a test that looks at
-        # the database never sits on SQLite's write lock while the app (another thread
-        # of a live server, say) writes.
-        mark_read_only(True)
-        db.drop_all()
-        db.create_all()
-        _stamp_as_newest_revision()
-        install_guide_rules(datetime(2026, 1, 1, tzinfo=UTC))
+        fresh_database()
         db.session.commit()
         yield app
         db.session.remove()

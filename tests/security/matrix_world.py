@@ -9,11 +9,8 @@ ZZ001 assistant whose account was deactivated while signed in.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +18,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from merch import create_app
 from merch.database import mark_read_only
 from merch.extensions import db
 from merch.models import CorrectiveAction, Photo, User
-from merch.passwords import TESTING_ONLY
-from merch.services.setup import install_guide_rules
 from merch.services.shop_phone import set_pin
-from merch.storage import S3Storage, storage_for
 from tests import factories
-from tests.conftest import DEFAULT_NOW, Clock, _stamp_as_newest_revision, csrf_from
+from tests.conftest import DEFAULT_NOW, Clock, csrf_from, fresh_database, make_test_app
 from tests.supervision import distinct_photos
 
 ROLES = ("anonymous", "staff", "other_staff", "supervisor", "other_supervisor", "admin", "deactivated")
@@ -149,29 +142,9 @@ def _open_action(client: FlaskClient, headers: dict[str, str], submission_id: in
 
 def make_world(tmp_path: Path) -> Iterator[World]:
     """Build the world once; yields it inside the app context, then drops the database."""
-    clock = Clock(DEFAULT_NOW)
-    database_url = os.environ.get("MERCH_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'matrix.sqlite'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            "S3_PREFIX": f"test-{uuid.uuid4().hex}",
-            "CLOCK": clock,
-            "WTF_CSRF_ENABLED": True,
-            "PASSWORD_HASH_METHOD": TESTING_ONLY,
-        }
-    )
-    storage = storage_for(app)
-    if isinstance(storage, S3Storage):
-        storage.ensure_bucket()
+    app = make_test_app(tmp_path, Clock(DEFAULT_NOW), "matrix.sqlite", {})
     with app.app_context():
-        mark_read_only(True)
-        db.drop_all()
-        db.create_all()
-        _stamp_as_newest_revision()
-        install_guide_rules(datetime(2026, 1, 1, tzinfo=UTC))
+        fresh_database()
         world = World(app)
         _populate(world)
         yield world
