@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from merch.extensions import db
 from merch.models import SENT_BACK, Area, ItemResult, Photo, Shop, Submission, User
@@ -110,3 +111,14 @@ def test_the_same_seed_gives_the_same_history_and_a_rerun_adds_nothing(app, runn
     assert scores_by_checklist() == first
     seed(runner, shops=4, days=5, extra=("--seed", "7"))
     assert [row for row in scores_by_checklist() if row[0] != "H0004"] == first
+
+
+def test_seeded_history_on_postgresql_is_vacuumed_so_index_only_scans_skip_the_heap(app, runner):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("VACUUM and the visibility map are PostgreSQL's")
+    seed(runner, shops=3, days=4)
+
+    pages, all_visible = db.session.execute(
+        text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'shop_day_totals'")
+    ).one()
+    assert pages > 0 and all_visible == pages
