@@ -101,19 +101,7 @@ class ItemResult(db.Model):  # type: ignore[name-defined]
     """One rule's answer and score inside a submission, frozen with the rule it was scored by."""
 
     __tablename__ = "item_results"
-    __table_args__ = (
-        UniqueConstraint("submission_id", "key"),
-        # The items that mark a window change (about one in sixty): the board and scoring
-        # look back through a shop's checklists for the last change, and this answers "did
-        # this checklist change the window" without reading the checklist's items. Written
-        # as the queries compare (``marks_change IS …``) so SQLite uses the partial index.
-        Index(
-            "ix_item_results_window_changes",
-            "submission_id",
-            sqlite_where=text("marks_change IS 1"),
-            postgresql_where=text("marks_change IS true"),
-        ),
-    )
+    __table_args__ = (UniqueConstraint("submission_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))

@@ -110,10 +110,9 @@ def last_window_changes_query(shop_ids: list[int], day: date) -> Any:
     """Each shop's id and its last window change on or before ``day`` (None: none on record).
 
     Newest first, one shop at a time, stopping at the first change: a year of history
-    grouped whole read every item of every checklist (100 ms for 20 shops on SQLite), where
-    a change is usually a few days back. Each step looks only in the small index of items
-    that mark a change (``ix_item_results_window_changes``), so a shop with no change on
-    record costs one pass over its checklists, not over their items.
+    grouped whole read every item of every checklist (100 ms for 20 shops on SQLite, 145 ms
+    on PostgreSQL), where a change is usually a few days back (3 ms and 5 ms). A shop with
+    no change on record still reads its whole history, as before.
     """
     newest = (
         select(Submission.business_date)
