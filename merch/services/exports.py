@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -118,7 +117,9 @@ def export_submissions(shop_ids: list[int] | None, period: Period) -> list[Any]:
         .join(User, User.id == Submission.user_id)
         .order_by(Submission.business_date, Shop.code, _SHIFT_ORDER, Submission.id)
     )
-    return list(db.session.connection().execute(_in_scope(query, shop_ids, period)).all())
+    # Plain tuples: the garbage collector stops tracking them, where 1,100 rows kept for the
+    # whole export were swept again and again.
+    return [tuple(row) for row in db.session.connection().execute(_in_scope(query, shop_ids, period)).all()]
 
 
 def export_items(shop_ids: list[int] | None, period: Period) -> Iterator[tuple[Any, ...]]:
@@ -190,17 +191,25 @@ class _ItemCells:
         self._reasons: dict[str | None, str] = {}
         self._texts: dict[tuple[Any, ...], str] = {}
 
-    def by_submission(self, rows: Iterable[tuple[Any, ...]]) -> dict[int, list[str]]:
+    def by_submission(self, rows: Iterable[tuple[Any, ...]]) -> dict[int, tuple[str, ...]]:
         """Each submission's item texts in display order (``rows`` as ``export_items`` reads them)."""
         texts = self._texts
-        found: dict[int, list[str]] = defaultdict(list)
+        found: dict[int, tuple[str, ...]] = {}
+        current: list[str] = []
+        submission_id = -1  # none yet: ids are positive
         for row in rows:
+            if row[0] != submission_id:
+                if current:
+                    # Kept as a tuple of strings, which the garbage collector stops tracking.
+                    found[submission_id] = tuple(current)
+                submission_id, current = row[0], []
             if row[7]:  # comments are free text: rendered, never kept
-                text = self._render(row)
+                current.append(self._render(row))
             else:
                 seen = row[1:7]
-                text = texts.get(seen) or texts.setdefault(seen, self._render(row))
-            found[row[0]].append(text)
+                current.append(texts.get(seen) or texts.setdefault(seen, self._render(row)))
+        if current:
+            found[submission_id] = tuple(current)
         return found
 
     def _render(self, row: tuple[Any, ...]) -> str:
@@ -225,15 +234,18 @@ class _ItemCells:
 class _SubmissionCells:
     """The rendered cells of each submission (store to original score).
 
-    A submission's own values (id, time, author) differ from row to row, but its shop,
-    date and scores repeat: those are rendered once and kept.
+    Only a submission's id and completion time are its own, and neither ever needs quoting
+    (digits; an ISO time); the other cells repeat from submission to submission (shop; date
+    and shift; status and author; lateness and scores), so each run of them is rendered
+    once and kept.
     """
 
     def __init__(self, cells: _Cells) -> None:
         self._cells = cells
         self._shops: dict[tuple[str, str, str], str] = {}
-        self._days: dict[Any, str] = {}
-        self._numbers: dict[Any, str] = {}
+        self._dates: dict[tuple[Any, str], str] = {}
+        self._authors: dict[tuple[str, str], str] = {}
+        self._results: dict[tuple[Any, ...], str] = {}
         self._zones: dict[str, ZoneInfo] = {}
 
     def text(self, row: Any) -> str:
@@ -245,35 +257,22 @@ class _SubmissionCells:
             shop = self._shops[(code, name, area)] = self._cells.text(
                 (neutralise(code), neutralise(name), neutralise(area))
             )
+        when = self._dates.get((day, shift))
+        if when is None:
+            iso_day = day.isoformat() if isinstance(day, date) else str(day)
+            when = self._dates[(day, shift)] = self._cells.text((iso_day, shift))
+        author = self._authors.get((status, username))
+        if author is None:
+            author = self._authors[(status, username)] = self._cells.text((status, neutralise(username)))
+        result = self._results.get((late, score, original))
+        if result is None:
+            result = self._results[(late, score, original)] = self._cells.text(
+                ("true" if late else "false", _number(score), _number(original))
+            )
         zone = self._zones.get(timezone)
         if zone is None:
             zone = self._zones[timezone] = ZoneInfo(timezone)
-        own = self._cells.text(
-            (
-                self._day(day),
-                shift,
-                str(sub_id),
-                status,
-                neutralise(username),
-                _local(completed, zone),
-                "true" if late else "false",
-                self._number(score),
-                self._number(original),
-            )
-        )
-        return f"{shop},{own}"
-
-    def _day(self, day: Any) -> str:
-        found = self._days.get(day)
-        if found is None:
-            found = self._days[day] = day.isoformat() if isinstance(day, date) else str(day)
-        return found
-
-    def _number(self, value: Decimal | None) -> str:
-        found = self._numbers.get(value)
-        if found is None:
-            found = self._numbers[value] = _number(value)
-        return found
+        return f"{shop},{when},{sub_id},{author},{_local(completed, zone)},{result}"
 
 
 def csv_lines(
