@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -83,6 +82,8 @@ def _override_comment_column() -> Any:
     return case((ItemResult.override_passed.is_not(None), latest), else_=literal(""))
 
 
+_BATCH = 500
+
 _SHIFT_ORDER = case({"opening": 0, "closing": 1}, value=Submission.shift, else_=2)
 
 
@@ -116,11 +117,20 @@ def export_submissions(shop_ids: list[int] | None, period: Period) -> list[Any]:
         .join(User, User.id == Submission.user_id)
         .order_by(Submission.business_date, Shop.code, _SHIFT_ORDER, Submission.id)
     )
-    return list(db.session.connection().execute(_in_scope(query, shop_ids, period)).all())
+    # Plain tuples: the garbage collector stops tracking them, where 1,100 rows kept for the
+    # whole export were swept again and again.
+    return [tuple(row) for row in db.session.connection().execute(_in_scope(query, shop_ids, period)).all()]
 
 
-def export_items(shop_ids: list[int] | None, period: Period) -> dict[int, list[Any]]:
-    """The item results of the same submissions, in display order, by submission id."""
+def export_items(shop_ids: list[int] | None, period: Period) -> Iterator[tuple[Any, ...]]:
+    """The item results of the same submissions, by submission id and display order.
+
+    Each row is the driver's own tuple: (submission id, key, passed after review, override,
+    credit numerator, credit denominator, problems as JSON text, override comment). An
+    area's month is about 12,000 rows, and building SQLAlchemy rows for them cost as much
+    CPU as reading them; none of these columns needs converting: integers and text read the
+    same, and the booleans (0/1 on SQLite) are only tested for truth and for None.
+    """
     query = (
         select(
             ItemResult.submission_id,
@@ -136,26 +146,27 @@ def export_items(shop_ids: list[int] | None, period: Period) -> dict[int, list[A
         .join(Submission, Submission.id == ItemResult.submission_id)
         .order_by(ItemResult.submission_id, ItemResult.position)
     )
-    items: dict[int, list[Any]] = defaultdict(list)
-    # .all() fetches in one call to the driver, not row by row.
-    for row in db.session.connection().execute(_in_scope(query, shop_ids, period)).all():
-        items[row[0]].append(row)
-    return items
+    result = db.session.connection().execute(_in_scope(query, shop_ids, period))
+    try:
+        # A batch at a time, each dropped once rendered: 12,000 rows held at once made the
+        # garbage collector sweep the whole heap every few exports.
+        while batch := result.cursor.fetchmany(_BATCH):
+            yield from batch
+    finally:
+        result.close()
 
 
 class _Cells:
     """CSV text of a run of cells, as ``csv.writer`` quotes them, without the line end.
 
     A row is its submission's cells (rendered once per submission) joined to its item's
-    cells; the item cells repeat across submissions (same rule, result, credit and reason),
-    so their text is kept and reused. Joining two rendered runs with a comma gives exactly
-    what one ``writerow`` of all the cells gives: every cell is quoted on its own.
+    cells by a comma: every cell is quoted on its own, so joining two rendered runs gives
+    exactly what one ``writerow`` of all the cells gives.
     """
 
     def __init__(self) -> None:
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="")
-        self.cache: dict[tuple[str, ...], str] = {}
 
     def text(self, cells: tuple[str, ...]) -> str:
         self._buffer.seek(0)
@@ -163,11 +174,105 @@ class _Cells:
         self._writer.writerow(cells)
         return self._buffer.getvalue()
 
-    def cached(self, cells: tuple[str, ...]) -> str:
-        found = self.cache.get(cells)
-        if found is None:
-            found = self.cache[cells] = self.text(cells)
+
+class _ItemCells:
+    """The rendered cells of each item (key to override comment), by submission.
+
+    Items repeat across submissions (same rule, result, credit and problems), so an item's
+    text is kept by its row as read, less the submission id: neutralising, the credit's
+    arithmetic and the reason's rendering happen once per distinct row, and every other row
+    costs one dictionary lookup.
+    """
+
+    def __init__(self, cells: _Cells, titles: dict[str, str], reason: Callable[[list[dict[str, Any]]], str]) -> None:
+        self._cells = cells
+        self._titles = {key: neutralise(title) for key, title in titles.items()}
+        self._reason = reason
+        self._reasons: dict[str | None, str] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}
+
+    def by_submission(self, rows: Iterable[tuple[Any, ...]]) -> dict[int, tuple[str, ...]]:
+        """Each submission's item texts in display order (``rows`` as ``export_items`` reads them)."""
+        texts = self._texts
+        found: dict[int, tuple[str, ...]] = {}
+        current: list[str] = []
+        submission_id = -1  # none yet: ids are positive
+        for row in rows:
+            if row[0] != submission_id:
+                if current:
+                    # Kept as a tuple of strings, which the garbage collector stops tracking.
+                    found[submission_id] = tuple(current)
+                submission_id, current = row[0], []
+            if row[7]:  # comments are free text: rendered, never kept
+                current.append(self._render(row))
+            else:
+                seen = row[1:7]
+                current.append(texts.get(seen) or texts.setdefault(seen, self._render(row)))
+        if current:
+            found[submission_id] = tuple(current)
         return found
+
+    def _render(self, row: tuple[Any, ...]) -> str:
+        _, key, passed, override, numerator, denominator, problems, comment = row
+        if override is not None:  # an override counts 1 or 0 (display-rules.md)
+            numerator, denominator = (1 if override else 0), 1
+        reason = self._reasons.get(problems)
+        if reason is None:
+            reason = self._reasons[problems] = neutralise(self._reason(json.loads(problems) if problems else []))
+        return self._cells.text(
+            (
+                neutralise(key),
+                self._titles.get(key) or neutralise(key),
+                "true" if passed else "false",
+                _number(round(Decimal(numerator) / Decimal(denominator), 4)),
+                reason,
+                neutralise(comment) if comment else "",
+            )
+        )
+
+
+class _SubmissionCells:
+    """The rendered cells of each submission (store to original score).
+
+    Only a submission's id and completion time are its own, and neither ever needs quoting
+    (digits; an ISO time); the other cells repeat from submission to submission (shop; date
+    and shift; status and author; lateness and scores), so each run of them is rendered
+    once and kept.
+    """
+
+    def __init__(self, cells: _Cells) -> None:
+        self._cells = cells
+        self._shops: dict[tuple[str, str, str], str] = {}
+        self._dates: dict[tuple[Any, str], str] = {}
+        self._authors: dict[tuple[str, str], str] = {}
+        self._results: dict[tuple[Any, ...], str] = {}
+        self._zones: dict[str, ZoneInfo] = {}
+
+    def text(self, row: Any) -> str:
+        """``row`` as ``export_submissions`` reads it."""
+        (sub_id, code, name, timezone, area, day, shift, status, username, completed, late, score,
+         original) = row  # fmt: skip
+        shop = self._shops.get((code, name, area))
+        if shop is None:
+            shop = self._shops[(code, name, area)] = self._cells.text(
+                (neutralise(code), neutralise(name), neutralise(area))
+            )
+        when = self._dates.get((day, shift))
+        if when is None:
+            iso_day = day.isoformat() if isinstance(day, date) else str(day)
+            when = self._dates[(day, shift)] = self._cells.text((iso_day, shift))
+        author = self._authors.get((status, username))
+        if author is None:
+            author = self._authors[(status, username)] = self._cells.text((status, neutralise(username)))
+        result = self._results.get((late, score, original))
+        if result is None:
+            result = self._results[(late, score, original)] = self._cells.text(
+                ("true" if late else "false", _number(score), _number(original))
+            )
+        zone = self._zones.get(timezone)
+        if zone is None:
+            zone = self._zones[timezone] = ZoneInfo(timezone)
+        return f"{shop},{when},{sub_id},{author},{_local(completed, zone)},{result}"
 
 
 def csv_lines(
@@ -177,60 +282,22 @@ def csv_lines(
     reason: Callable[[list[dict[str, Any]]], str],
 ) -> Iterator[str]:
     """The CSV text in pieces: BOM and header first, then the rows (two queries in all)."""
-    titles = rule_titles(language)
     cells = _Cells()
     yield BOM + cells.text(COLUMNS) + "\r\n"
-    zones: dict[str, ZoneInfo] = {}
-    reasons: dict[str | None, str] = {}
-    credits: dict[tuple[int, int], str] = {}
-    item_titles = {key: neutralise(title) for key, title in titles.items()}
     submissions = export_submissions(shop_ids, period)
-    items = export_items(shop_ids, period)
+    items = _ItemCells(cells, rule_titles(language), reason).by_submission(export_items(shop_ids, period))
+    heads = _SubmissionCells(cells)
     for start in range(0, len(submissions), 200):
         lines: list[str] = []
         for row in submissions[start : start + 200]:
-            (sub_id, code, name, timezone, area, day, shift, status, username, completed, late, score,
-             original) = row  # fmt: skip
-            zone = zones.setdefault(timezone, ZoneInfo(timezone))
-            head = cells.text(
-                (
-                    neutralise(code),
-                    neutralise(name),
-                    neutralise(area),
-                    day.isoformat() if isinstance(day, date) else str(day),
-                    shift,
-                    str(sub_id),
-                    status,
-                    neutralise(username),
-                    _local(completed, zone),
-                    "true" if late else "false",
-                    _number(score),
-                    _number(original),
-                )
-            )
-            for _, key, passed, override, numerator, denominator, problems, comment in items.get(sub_id, ()):
-                if override is not None:  # an override counts 1 or 0 (display-rules.md)
-                    numerator, denominator = (1 if override else 0), 1
-                if problems not in reasons:
-                    reasons[problems] = neutralise(reason(json.loads(problems) if problems else []))
-                credit = credits.get((numerator, denominator))
-                if credit is None:
-                    credit = credits[(numerator, denominator)] = _number(
-                        round(Decimal(numerator) / Decimal(denominator), 4)
-                    )
-                tail = (
-                    neutralise(key),
-                    item_titles.get(key) or neutralise(key),
-                    "true" if passed else "false",
-                    credit,
-                    reasons[problems],
-                )
-                if comment:  # comments are free text: rendered, never kept
-                    lines.append(f"{head},{cells.text((*tail, neutralise(comment)))}\r\n")
-                else:
-                    lines.append(f"{head},{cells.cached(tail)},\r\n")
+            tails = items.get(row[0])
+            if tails:
+                # One line per item: the submission's cells, then the item's.
+                prefix = heads.text(row) + ","
+                lines.append(prefix + ("\r\n" + prefix).join(tails) + "\r\n")
         yield "".join(lines)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).replace(microsecond=0).isoformat()
+    # Whole seconds: isoformat leaves out the microseconds when asked for seconds.
+    return moment.astimezone(zone).isoformat(timespec="seconds")

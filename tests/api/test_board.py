@@ -164,3 +164,26 @@ def test_the_board_makes_the_same_number_of_queries_for_3_and_for_20_shops(clien
 
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12, "\n".join(s[:90] for s in statements)
+
+
+def test_the_last_window_change_is_the_newest_that_counts_on_or_before_the_boards_date(client, cast, clock):
+    factories.make_shop(code="ZZ002", area=cast.area)
+    db.session.commit()
+    staff, supervisor = headers_for(client, cast.staff), headers_for(client, cast.supervisor)
+    for day in (17, 18, 19, 20, 21):  # every checklist says the window changed
+        clock.set_local(2026, 11, day, 10, 30)
+        created = submit(client, staff)
+        review = None
+        if day == 19:  # sent back: not a change
+            review = {"action": "sent_back"}
+        if day == 20:  # failed by the supervisor: not a change
+            review = {"action": "reviewed", "items": [{"key": "window_refresh", "passed": False}]}
+        if review:
+            response = client.post(f"/api/v1/submissions/{created['id']}/review", json=review, headers=supervisor)
+            assert response.status_code == 200, response.get_json()
+
+    rows = by_store(board(client, supervisor, "?date=2026-11-20"))
+
+    # The 21st is after the board's date; the 19th and 20th do not count; the 17th is older.
+    assert rows["ZZ001"]["window"] == {"last_changed": "2026-11-18", "days_since": 2, "overdue": False}
+    assert rows["ZZ002"]["window"]["last_changed"] is None  # no change on record
