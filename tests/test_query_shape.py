@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import g
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from merch.extensions import db
 from merch.models import Rule, RuleVersion, Submission
@@ -219,3 +219,35 @@ def test_postgresql_compiles_no_query_just_in_time_whatever_its_estimated_cost(a
     # The board's last-change lookup runs in 1.5 ms on a year of history but is costed
     # above jit_above_cost: compiling it took 40 ms.
     assert db.session.scalar(text("SHOW jit")) == "off"
+
+
+def test_postgresql_reads_an_areas_export_by_index_even_when_a_parallel_plan_is_costed_cheaper(app, client, shop):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL plan")
+    day = date(2026, 11, 23)
+    factories.make_submission(shop, day, "opening", "90.0", failed=("hang_count",))
+    factories.make_user("admin", username="boss")
+    db.session.commit()
+    headers = api_login(client, "boss")
+    # On a year of 500 shops PostgreSQL chose a parallel scan of every submission for one
+    # area's month (twice as slow as the index); free parallelism would make it do so here.
+    plans: list[str] = []
+
+    def explain_items_read(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT") and "FROM item_results" in statement:
+            with cursor.connection.cursor() as explain:
+                for setting in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size"):
+                    explain.execute(f"SET LOCAL {setting} = 0")
+                explain.execute("EXPLAIN " + statement, parameters)
+                plans.append("\n".join(row[0] for row in explain.fetchall()))
+
+    event.listen(db.engine, "before_cursor_execute", explain_items_read)
+    try:
+        response = client.get(f"/api/v1/export?from={day}&to={day}&area={shop.area.code}", headers=headers)
+        assert response.status_code == 200
+        response.get_data()  # streamed: the queries run while it is read
+    finally:
+        event.remove(db.engine, "before_cursor_execute", explain_items_read)
+
+    assert len(plans) == 1
+    assert "Gather" not in plans[0] and "Parallel" not in plans[0], plans[0]
