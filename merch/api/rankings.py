@@ -95,11 +95,12 @@ def rankings(user: User) -> Any:
                     "store": row.shop.code,
                     "name": row.shop.name,
                     "area": row.shop.area,
-                    "score": _score(row.figures.score),
-                    "due": row.figures.due,
-                    "submitted": row.figures.submitted,
-                    "late": row.figures.late,
-                    "missed": row.figures.missed,
+                    # tenths / 10 is the double nearest the one-decimal score, as float(Decimal) is.
+                    "score": None if row.score_tenths is None else row.score_tenths / 10,
+                    "due": row.due,
+                    "submitted": row.submitted,
+                    "late": row.late,
+                    "missed": row.due - row.submitted,
                     "previous_rank": row.previous_rank,
                 }
                 for row in ranking.rows

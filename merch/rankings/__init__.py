@@ -206,6 +206,36 @@ def average_score(score_sum: Decimal, due: int) -> Decimal | None:
     return (Decimal(score_sum) / Decimal(due)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def average_tenths(score_tenths: int, due: int) -> int | None:
+    """``average_score`` in whole tenths, from a sum in whole tenths, by integer arithmetic.
+
+    The same figure as ``average_score(Decimal(score_tenths) / 10, due) * 10`` (half up, away
+    from zero, on the exact quotient) without building a Decimal: a ranking of 500 shops
+    computes a thousand averages and sorts on them.
+    """
+    if due == 0:
+        return None
+    quotient, remainder = divmod(abs(score_tenths), due)
+    if 2 * remainder >= due:
+        quotient += 1
+    return quotient if score_tenths >= 0 else -quotient
+
+
+def from_tenths(tenths: int) -> Decimal:
+    """Whole tenths as a one-decimal Decimal (873 → 87.3), as ``average_score`` gives it."""
+    return Decimal(tenths).scaleb(-1)
+
+
+def order_key(score_tenths: int | None, missed: int, late: int, store: str) -> tuple[int, int, int, int, str]:
+    """display-rules.md's order as a sort key, the score in whole tenths (None last).
+
+    The same order as ``rank`` gives ShopFigures: a one-decimal score is its tenths / 10.
+    """
+    if score_tenths is None:
+        return (1, 0, missed, late, store)
+    return (0, -score_tenths, missed, late, store)
+
+
 def _order_key(item: ShopFigures) -> tuple[int, Decimal, int, int, str]:
     return (
         1 if item.score is None else 0,
@@ -258,13 +288,16 @@ __all__ = [
     "SubmittedChecklist",
     "Totals",
     "average_score",
+    "average_tenths",
     "checklist_is_due_by_time",
     "combine",
     "due_by_time",
     "figures",
     "figures_from_submissions",
+    "from_tenths",
     "last_days",
     "missed_checklists",
+    "order_key",
     "rank",
     "recent_dates",
 ]

@@ -188,3 +188,44 @@ def test_a_shop_made_inactive_owes_nothing_from_today_but_keeps_its_past():
     result = figures_from_submissions("A", closed, last_days(2, date(2026, 11, 24)), now, [])
 
     assert result.due == 2  # the 23rd's two; nothing on the 24th
+
+
+def test_average_in_tenths_is_the_decimal_average_rounded_half_up():
+    from merch.rankings import average_score, average_tenths, from_tenths
+
+    # Every sum of up to 4 checklists' one-decimal scores over 1..8 due, and some large ones:
+    # the integer average is the Decimal one, halves included (75.05 → 75.1, 0.25 → 0.3).
+    cases = [(tenths, due) for tenths in range(0, 4001, 7) for due in range(1, 9)]
+    cases += [(3002, 4), (5, 2), (1, 2), (1, 3), (2, 3), (73_210, 732), (73_199, 732), (0, 1)]
+    for tenths, due in cases:
+        expected = average_score(from_tenths(tenths), due)
+        assert from_tenths(average_tenths(tenths, due)) == expected, (tenths, due)
+        assert str(from_tenths(average_tenths(tenths, due))) == str(expected)  # same exponent
+    assert average_tenths(-5, 2) == -3 and average_score(Decimal("-0.5"), 2) == Decimal("-0.3")
+    assert average_tenths(123, 0) is None
+
+
+def test_the_order_key_in_tenths_orders_as_rank_does():
+    from merch.rankings import average_score, average_tenths, from_tenths, order_key
+
+    shops = []
+    for number, (tenths, due, submitted, late) in enumerate(
+        [(1600, 20, 18, 2), (1600, 20, 19, 1), (1601, 20, 17, 0), (0, 0, 0, 0), (0, 4, 0, 0), (1600, 20, 18, 2)]
+        + [(800, 10, 9, 3), (1599, 20, 20, 0), (0, 0, 0, 0)]
+    ):
+        store = f"S{9 - number}"  # codes in reverse, so ties fall back to the code
+        shops.append((store, tenths, due, submitted, late))
+    by_rank = [
+        item.figures.store
+        for item in rank(
+            [
+                ShopFigures(store, due, submitted, late, average_score(from_tenths(tenths), due))
+                for store, tenths, due, submitted, late in shops
+            ]
+        )
+    ]
+    by_key = sorted(
+        shops, key=lambda shop: order_key(average_tenths(shop[1], shop[2]), shop[2] - shop[3], shop[4], shop[0])
+    )
+
+    assert [shop[0] for shop in by_key] == by_rank
