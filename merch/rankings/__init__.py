@@ -131,6 +131,45 @@ def due_by_time(hours: ShopHours, period: Period, now: datetime) -> int:
     return count
 
 
+class CalendarFigures:
+    """What shops with the same calendar (zone, hours, opening and closing dates) share at
+    ``now``: their period, the one before it, how many checklists of each are past their due
+    time, and whether a given checklist is.
+
+    500 shops usually have a handful of calendars, so the due counts and the zone
+    conversions behind them are computed per calendar, not per shop.
+    """
+
+    __slots__ = ("before", "due", "due_before", "hours", "now", "past_due", "period", "today")
+
+    def __init__(self, hours: ShopHours, period: Period, now: datetime) -> None:
+        self.hours = hours
+        self.period = period
+        self.before = period.before()
+        self.now = now
+        self.today = business_date_of(now, hours.timezone)
+        self.due = due_by_time(hours, period, now)
+        self.due_before = due_by_time(hours, self.before, now)
+        self.past_due: dict[tuple[str, date], bool] = {}
+
+    def is_past_due(self, shift: str, day: date) -> bool:
+        """``checklist_is_due_by_time``, computed once per checklist of the calendar."""
+        key = (shift, day)
+        found = self.past_due.get(key)
+        if found is None:
+            found = self.past_due[key] = checklist_is_due_by_time(self.hours, shift, day, now=self.now)
+        return found
+
+    def first_day_not_past_due(self, since: date) -> date:
+        """The first business date from ``since`` on, not before the shop opened, with a
+        checklist that is not past its due time (today's closing, say); after today, the
+        day after it. A submission of an earlier date is never in before its due time."""
+        day = max(since, self.hours.opened_on)
+        while day <= self.today and all(self.is_past_due(shift, day) for shift in SHIFTS):
+            day += timedelta(days=1)
+        return day
+
+
 def not_yet_due_but_submitted(
     hours: ShopHours, period: Period, now: datetime, recent: Iterable[tuple[str, date]]
 ) -> int:
@@ -280,6 +319,7 @@ def missed_checklists(
 
 
 __all__ = [
+    "CalendarFigures",
     "MAX_DAYS",
     "Period",
     "RankedShop",

@@ -23,12 +23,11 @@ from merch.extensions import db
 from merch.models import SENT_BACK, Area, Role, Shop, ShopDayTotals, Submission, User
 from merch.rankings import (
     SHIFTS,
+    CalendarFigures,
     Period,
     ShopFigures,
     Totals,
     average_tenths,
-    checklist_is_due_by_time,
-    due_by_time,
     figures,
     from_tenths,
     last_days,
@@ -245,34 +244,6 @@ def compute_ranking(user: User, request: PeriodRequest, area_code: str | None, n
     return Ranking(reported_period(shops, request, now), area, rows)
 
 
-class _Calendar:
-    """What shops with the same calendar (zone, hours, opening and closing dates) share at
-    ``now``: their period, the one before it and how many checklists of each are past due.
-
-    500 shops usually have a handful of calendars, so the due counts and the zone
-    conversions behind them are computed per calendar, not per shop.
-    """
-
-    __slots__ = ("before", "due", "due_before", "hours", "now", "past_due", "period")
-
-    def __init__(self, hours: ShopHours, period: Period, now: datetime) -> None:
-        self.hours = hours
-        self.period = period
-        self.before = period.before()
-        self.now = now
-        self.due = due_by_time(hours, period, now)
-        self.due_before = due_by_time(hours, self.before, now)
-        self.past_due: dict[tuple[str, date], bool] = {}
-
-    def is_past_due(self, shift: str, day: date) -> bool:
-        """``checklist_is_due_by_time``, once per checklist of the calendar."""
-        key = (shift, day)
-        found = self.past_due.get(key)
-        if found is None:
-            found = self.past_due[key] = checklist_is_due_by_time(self.hours, shift, day, self.now)
-        return found
-
-
 def rank_shops(
     shops: list[ShopRow], request: PeriodRequest, now: datetime, every_shop: bool = False
 ) -> list[RankingRow]:
@@ -288,18 +259,18 @@ def rank_shops(
     shops = [shop for shop in shops if shop.active]
     if not shops:
         return []
-    calendars: dict[tuple[str, time, time, date, bool, date | None], _Calendar] = {}
+    calendars: dict[tuple[str, time, time, date, bool, date | None], CalendarFigures] = {}
     zone_periods: dict[str, Period] = {}
     zone_ids: dict[str, list[int]] = defaultdict(list)
-    shop_calendars: list[_Calendar] = []
+    shop_calendars: list[CalendarFigures] = []
     for shop in shops:
-        key = shop.calendar
+        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, shop.closed_on)
         calendar = calendars.get(key)
         if calendar is None:
             period = zone_periods.get(shop.timezone)
             if period is None:
                 period = zone_periods[shop.timezone] = period_for(shop, request, now)
-            calendar = calendars[key] = _Calendar(ShopHours(*key), period, now)
+            calendar = calendars[key] = CalendarFigures(ShopHours(*key), period, now)
         shop_calendars.append(calendar)
         zone_ids[shop.timezone].append(shop.id)
     # Shops whose today is the same share one aggregate (usually there is one group).
@@ -315,6 +286,9 @@ def rank_shops(
         previous.update(period_sums(ids, period.before()))
     # Submissions of today and yesterday may be in before their due time: they count as due.
     since = min(min(recent_dates(ShopHours(zone, time(0), time(1), date.min), now)) for zone in zone_periods)
+    # Only a checklist not yet past due counts: the days before every calendar's first such
+    # day need not be read (in the afternoon, yesterday's 500 rows).
+    since = min(calendar.first_day_not_past_due(since) for calendar in calendars.values())
     calendar_of = {shop.id: calendar for shop, calendar in zip(shops, shop_calendars, strict=True)}
     early: dict[int, list[date]] = defaultdict(list)
     for shop_id, day, opening, closing in recent_submitted(all_ids, since):

@@ -229,3 +229,39 @@ def test_the_order_key_in_tenths_orders_as_rank_does():
     )
 
     assert [shop[0] for shop in by_key] == by_rank
+
+
+def test_a_calendar_knows_the_first_day_whose_checklists_may_still_be_early():
+    from datetime import timedelta
+
+    from merch.rankings import CalendarFigures, checklist_is_due_by_time, due_by_time
+
+    late_closer = ShopHours("Asia/Shanghai", time(10), time(23, 45), opened_on=date(2026, 1, 1))
+    since = date(2026, 11, 23)
+    period = Period(date(2026, 11, 1), date(2026, 11, 24))
+    cases = [
+        (HOURS, datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI), date(2026, 11, 24)),  # both of the 24th ahead
+        (HOURS, datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI), date(2026, 11, 24)),  # the 24th's closing ahead
+        (HOURS, datetime(2026, 11, 24, 23, 0, tzinfo=SHANGHAI), date(2026, 11, 25)),  # all past: none before
+        # 00:05 on the 25th: the 24th's closing is due at 00:15.
+        (late_closer, datetime(2026, 11, 25, 0, 5, tzinfo=SHANGHAI), date(2026, 11, 24)),
+        (
+            ShopHours("Asia/Shanghai", time(10), time(22), opened_on=date(2026, 11, 24)),
+            datetime(2026, 11, 24, 23, 0, tzinfo=SHANGHAI),
+            date(2026, 11, 25),
+        ),
+    ]
+    for hours, now, first in cases:
+        calendar = CalendarFigures(hours, period, now)
+
+        assert calendar.first_day_not_past_due(since) == first, (hours, now)
+        assert (calendar.due, calendar.due_before) == (
+            due_by_time(hours, period, now),
+            due_by_time(hours, period.before(), now),
+        )
+        day = since
+        while day < first:  # every checklist before it is past due (or before the shop opened)
+            for shift in ("opening", "closing"):
+                assert day < hours.opened_on or checklist_is_due_by_time(hours, shift, day, now)
+                assert calendar.is_past_due(shift, day) == checklist_is_due_by_time(hours, shift, day, now)
+            day += timedelta(days=1)
