@@ -59,13 +59,8 @@ class ShopRow(NamedTuple):
     closed_on: date | None = None
 
     @property
-    def calendar(self) -> tuple[str, time, time, date, bool, date | None]:
-        """What its schedule depends on: ShopHours's fields, in its order (shared by many shops)."""
-        return (self.timezone, self.opens_at, self.closes_at, self.opened_on, self.active, self.closed_on)
-
-    @property
     def hours(self) -> ShopHours:
-        return ShopHours(*self.calendar)
+        return ShopHours(self.timezone, self.opens_at, self.closes_at, self.opened_on, self.active, self.closed_on)
 
 
 @dataclass(frozen=True)
@@ -193,7 +188,6 @@ def reported_period(shops: list[ShopRow], request: PeriodRequest, now: datetime)
 # A shop's day sums in a period: (submitted, late, score in whole tenths).
 Sums = tuple[int, int, int]
 NO_SUMS: Sums = (0, 0, 0)
-ZERO = Decimal(0)  # the score sum of a shop with no day sums in the period, as Totals() has it
 
 
 def period_sums(shop_ids: list[int] | None, period: Period) -> dict[int, Sums]:
@@ -264,6 +258,7 @@ def rank_shops(
     zone_ids: dict[str, list[int]] = defaultdict(list)
     shop_calendars: list[CalendarFigures] = []
     for shop in shops:
+        # ShopHours's fields, in its order: what the shop's schedule depends on.
         key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, shop.closed_on)
         calendar = calendars.get(key)
         if calendar is None:
