@@ -265,14 +265,19 @@ def from_tenths(tenths: int) -> Decimal:
     return Decimal(tenths).scaleb(-1)
 
 
-def order_key(score_tenths: int | None, missed: int, late: int, store: str) -> tuple[int, int, int, int, str]:
-    """display-rules.md's order as a sort key, the score in whole tenths (None last).
+# The first element of a shop's order key without a score: after every score's (a score is
+# 0 to 100.0, at most 1,000 tenths), and small enough to stay a one-digit int for sorting.
+NO_SCORE_KEY = 1_000_000_000
 
-    The same order as ``rank`` gives ShopFigures: a one-decimal score is its tenths / 10.
+
+def order_key(score_tenths: int | None, missed: int, late: int, store: str) -> tuple[int, int, int, str]:
+    """display-rules.md's order as a sort key: the higher score first (None last), fewer
+    missed, fewer late, store code; the score in whole tenths.
+
+    The same order as ``rank`` gives ShopFigures. The score and its absence are one int, so
+    sorting 500 keys compares two ints where it would compare two tuples.
     """
-    if score_tenths is None:
-        return (1, 0, missed, late, store)
-    return (0, -score_tenths, missed, late, store)
+    return (NO_SCORE_KEY if score_tenths is None else -score_tenths, missed, late, store)
 
 
 def _order_key(item: ShopFigures) -> tuple[int, Decimal, int, int, str]:

@@ -295,11 +295,12 @@ def rank_shops(
         if closing and not calendar.is_past_due(CLOSING, day):
             early[shop_id].append(day)
 
-    # Sort keys: display-rules.md's order (``order_key``, unique by store code), then
-    # what the row needs. The period before only gives each shop with something due its
-    # rank: a shop with nothing due has no score and ranks after every shop with one.
+    # Per shop (by index): its order key (display-rules.md's, unique by store code) and
+    # figures. The period before only gives each shop with something due its rank: a shop
+    # with nothing due has no score and ranks after every shop with one.
     keys = []
-    keys_before = []
+    numbers = []
+    keys_before: dict[int, tuple[int, int, int, str]] = {}
     for index, shop in enumerate(shops):
         calendar = shop_calendars[index]
         due, due_before = calendar.due, calendar.due_before
@@ -308,27 +309,18 @@ def rank_shops(
             due_before += sum(1 for day in early[shop.id] if calendar.before.start <= day <= calendar.before.end)
         if due_before:
             submitted, late, tenths = previous.get(shop.id, NO_SUMS)
-            score = average_tenths(tenths, due_before)
-            keys_before.append((order_key(score, due_before - submitted, late, shop.code), index))
+            keys_before[index] = order_key(average_tenths(tenths, due_before), due_before - submitted, late, shop.code)
         sums = current.get(shop.id)
         submitted, late, tenths = NO_SUMS if sums is None else sums
         score = average_tenths(tenths, due)
-        keys.append((order_key(score, due - submitted, late, shop.code), index, due, submitted, score, sums))
-    keys_before.sort()
-    previous_ranks = {index: position for position, (_, index) in enumerate(keys_before, start=1)}
-    keys.sort()
+        keys.append(order_key(score, due - submitted, late, shop.code))
+        numbers.append((due, submitted, late, score, None if sums is None else tenths))
+    # Indices sorted by key: the sort compares the keys' first ints, not tuples of tuples.
+    ranked_before = sorted(keys_before, key=keys_before.__getitem__)
+    previous_ranks = {index: position for position, index in enumerate(ranked_before, start=1)}
     return [
-        RankingRow(
-            position,
-            shops[index],
-            due,
-            submitted,
-            key[3],  # late
-            score,
-            None if sums is None else sums[2],
-            previous_ranks.get(index),
-        )
-        for position, (key, index, due, submitted, score, sums) in enumerate(keys, start=1)
+        RankingRow(position, shops[index], *numbers[index], previous_ranks.get(index))
+        for position, index in enumerate(sorted(range(len(shops)), key=keys.__getitem__), start=1)
     ]
 
 
