@@ -5,7 +5,7 @@ Run by hand from the repository root, against a database seeded with history:
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app merch init-db
     DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/flask --app merch seed-history --shops 500 --days 365
-    DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/python benchmarks/rankings.py [--runs 21]
+    DATABASE_URL=sqlite:////tmp/bench.sqlite .venv/bin/python benchmarks/rankings.py [--runs 21] [--only TEXT]
 
 (the same with ``postgresql+psycopg://…``). Each call goes through the app as a client
 would (bearer token, JSON or CSV), and the bare aggregate beside it is the one GROUP BY over
@@ -13,6 +13,10 @@ the same period's live opening/closing submissions that any ranking must read. R
 call and its aggregate alternate, so background load falls on both alike. Targets: the
 rankings call within 3× its bare aggregate; board, trend and export of one area under
 100 ms at the 95th percentile. Creates one admin user, ``bench-admin``, if missing.
+
+``--only TEXT`` (repeatable) runs only the calls whose name contains TEXT, e.g.
+``--only rankings`` or ``--only "30 days"``: enough to check one change without the minutes
+the exports take.
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ def p95(samples: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="TEXT", help="run only the calls whose name contains TEXT"
+    )
     args = parser.parse_args()
     # A throwaway key: the benchmark signs in through the API only.
     app = create_app({"SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32)})
@@ -116,6 +123,8 @@ def main() -> int:
     ]
     if any(rule.rule == "/api/v1/board" for rule in app.url_map.iter_rules()):
         calls.append((f"board, area {AREA}", get(f"/api/v1/board?area={AREA}"), None))
+    if args.only:
+        calls = [entry for entry in calls if any(part in entry[0] for part in args.only)]
     print(f"{dialect}: {shops} shops, {rows} submissions; {args.runs} runs each (median / p95, ms)")
     print(f"| {'call':44} | median | p95 | CPU median | bare aggregate | ratio | CPU ratio |")
     print(f"|{'-' * 46}|-------:|----:|-----------:|---------------:|------:|----------:|")
@@ -137,7 +146,7 @@ def main() -> int:
         else:
             line += " | | |"
         print(line, flush=True)
-    if not any(rule.rule == "/api/v1/board" for rule in app.url_map.iter_rules()):
+    if not args.only and not any(rule.rule == "/api/v1/board" for rule in app.url_map.iter_rules()):
         print("board: not measured (GET /api/v1/board is not on this branch)")
     return 0
 

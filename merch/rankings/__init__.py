@@ -131,6 +131,45 @@ def due_by_time(hours: ShopHours, period: Period, now: datetime) -> int:
     return count
 
 
+class CalendarFigures:
+    """What shops with the same calendar (zone, hours, opening and closing dates) share at
+    ``now``: their period, the one before it, how many checklists of each are past their due
+    time, and whether a given checklist is.
+
+    500 shops usually have a handful of calendars, so the due counts and the zone
+    conversions behind them are computed per calendar, not per shop.
+    """
+
+    __slots__ = ("before", "due", "due_before", "hours", "now", "past_due", "period", "today")
+
+    def __init__(self, hours: ShopHours, period: Period, now: datetime) -> None:
+        self.hours = hours
+        self.period = period
+        self.before = period.before()
+        self.now = now
+        self.today = business_date_of(now, hours.timezone)
+        self.due = due_by_time(hours, period, now)
+        self.due_before = due_by_time(hours, self.before, now)
+        self.past_due: dict[tuple[str, date], bool] = {}
+
+    def is_past_due(self, shift: str, day: date) -> bool:
+        """``checklist_is_due_by_time``, computed once per checklist of the calendar."""
+        key = (shift, day)
+        found = self.past_due.get(key)
+        if found is None:
+            found = self.past_due[key] = checklist_is_due_by_time(self.hours, shift, day, now=self.now)
+        return found
+
+    def first_day_not_past_due(self, since: date) -> date:
+        """The first business date from ``since`` on, not before the shop opened, with a
+        checklist that is not past its due time (today's closing, say); after today, the
+        day after it. A submission of an earlier date is never in before its due time."""
+        day = max(since, self.hours.opened_on)
+        while day <= self.today and all(self.is_past_due(shift, day) for shift in SHIFTS):
+            day += timedelta(days=1)
+        return day
+
+
 def not_yet_due_but_submitted(
     hours: ShopHours, period: Period, now: datetime, recent: Iterable[tuple[str, date]]
 ) -> int:
@@ -206,6 +245,41 @@ def average_score(score_sum: Decimal, due: int) -> Decimal | None:
     return (Decimal(score_sum) / Decimal(due)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def average_tenths(score_tenths: int, due: int) -> int | None:
+    """``average_score`` in whole tenths, from a sum in whole tenths, by integer arithmetic.
+
+    The same figure as ``average_score(Decimal(score_tenths) / 10, due) * 10`` (half up, away
+    from zero, on the exact quotient) without building a Decimal: a ranking of 500 shops
+    computes a thousand averages and sorts on them.
+    """
+    if due == 0:
+        return None
+    quotient, remainder = divmod(abs(score_tenths), due)
+    if 2 * remainder >= due:
+        quotient += 1
+    return quotient if score_tenths >= 0 else -quotient
+
+
+def from_tenths(tenths: int) -> Decimal:
+    """Whole tenths as a one-decimal Decimal (873 → 87.3), as ``average_score`` gives it."""
+    return Decimal(tenths).scaleb(-1)
+
+
+# The first element of a shop's order key without a score: after every score's (a score is
+# 0 to 100.0, at most 1,000 tenths), and small enough to stay a one-digit int for sorting.
+NO_SCORE_KEY = 1_000_000_000
+
+
+def order_key(score_tenths: int | None, missed: int, late: int, store: str) -> tuple[int, int, int, str]:
+    """display-rules.md's order as a sort key: the higher score first (None last), fewer
+    missed, fewer late, store code; the score in whole tenths.
+
+    The same order as ``rank`` gives ShopFigures. The score and its absence are one int, so
+    sorting 500 keys compares two ints where it would compare two tuples.
+    """
+    return (NO_SCORE_KEY if score_tenths is None else -score_tenths, missed, late, store)
+
+
 def _order_key(item: ShopFigures) -> tuple[int, Decimal, int, int, str]:
     return (
         1 if item.score is None else 0,
@@ -250,6 +324,7 @@ def missed_checklists(
 
 
 __all__ = [
+    "CalendarFigures",
     "MAX_DAYS",
     "Period",
     "RankedShop",
@@ -258,13 +333,16 @@ __all__ = [
     "SubmittedChecklist",
     "Totals",
     "average_score",
+    "average_tenths",
     "checklist_is_due_by_time",
     "combine",
     "due_by_time",
     "figures",
     "figures_from_submissions",
+    "from_tenths",
     "last_days",
     "missed_checklists",
+    "order_key",
     "rank",
     "recent_dates",
 ]

@@ -8,29 +8,31 @@ shops' schedules into due / missed / score and ranks.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 
 from merch.checklists import ShopHours, business_date_of
+from merch.checklists.schedule import CLOSING, OPENING
 from merch.extensions import db
 from merch.models import SENT_BACK, Area, Role, Shop, ShopDayTotals, Submission, User
 from merch.rankings import (
     SHIFTS,
+    CalendarFigures,
     Period,
     ShopFigures,
     Totals,
-    average_score,
-    checklist_is_due_by_time,
-    due_by_time,
+    average_tenths,
     figures,
+    from_tenths,
     last_days,
     missed_checklists,
-    rank,
+    order_key,
     recent_dates,
 )
 
@@ -70,12 +72,37 @@ class PeriodRequest:
     end: date | None = None
 
 
-@dataclass(frozen=True)
-class RankingRow:
+class RankingRow(NamedTuple):
+    """One ranked shop, as plain numbers (a tuple: a ranking builds 500 of them per call).
+
+    The score is in whole tenths (``average_tenths``); ``figures`` gives the same as
+    ShopFigures, with Decimals, for the pages that show or combine them.
+    """
+
     rank: int
     shop: ShopRow
-    figures: ShopFigures
+    due: int
+    submitted: int
+    late: int
+    score_tenths: int | None  # None: nothing was due
+    score_sum_tenths: int | None  # of the submitted checklists; None: no day sums in the period
     previous_rank: int | None
+
+    @property
+    def missed(self) -> int:
+        return self.due - self.submitted
+
+    @property
+    def figures(self) -> ShopFigures:
+        return ShopFigures(
+            store=self.shop.code,
+            due=self.due,
+            submitted=self.submitted,
+            late=self.late,
+            score=None if self.score_tenths is None else from_tenths(self.score_tenths),
+            # Totals() of a shop without day sums has Decimal(0), as the ranking had before.
+            score_sum=Decimal(0) if self.score_sum_tenths is None else from_tenths(self.score_sum_tenths),
+        )
 
 
 @dataclass(frozen=True)
@@ -113,7 +140,8 @@ def scope_shops(area_code: str | None) -> list[ShopRow]:
     )
     if area_code is not None:
         query = query.where(Area.code == area_code)
-    rows = [ShopRow(*row) for row in db.session.execute(query)]
+    # A Core read, not the ORM session's: plain rows, with no ORM processing per row.
+    rows = list(map(ShopRow._make, db.session.connection().execute(query).all()))
     if area_code is not None and not rows:
         if db.session.scalar(select(Area.id).where(Area.code == area_code)) is None:
             raise UnknownArea(area_code)
@@ -157,38 +185,40 @@ def reported_period(shops: list[ShopRow], request: PeriodRequest, now: datetime)
     return last_days(request.days, max(business_date_of(now, zone) for zone in zones))
 
 
-def period_totals(shop_ids: list[int] | None, periods: list[Period]) -> dict[int, list[Totals]]:
-    """Per shop, the live submissions' count, late count and score sum in each period.
+# A shop's day sums in a period: (submitted, late, score in whole tenths).
+Sums = tuple[int, int, int]
+NO_SUMS: Sums = (0, 0, 0)
+
+
+def period_sums(shop_ids: list[int] | None, period: Period) -> dict[int, Sums]:
+    """Per shop, the live submissions' count, late count and score sum (whole tenths) in ``period``.
 
     Read from the per-shop, per-day sums (``shop_day_totals``, kept with every write), one
-    plain GROUP BY per period over its covering index; ``shop_ids`` None means every shop.
+    plain GROUP BY over its covering index, as plain tuples: a ranking reads 500 of them per
+    period and needs no Decimal (``average_tenths``). ``shop_ids`` None means every shop.
+    A shop with no row in the period is absent (NO_SUMS).
     """
-    totals: dict[int, list[Totals]] = {}
-    nothing = Totals()  # immutable: shared by every shop without rows in a period
-    for index, period in enumerate(periods):
-        query = (
-            select(
-                ShopDayTotals.shop_id,
-                func.sum(ShopDayTotals.submitted),
-                func.sum(ShopDayTotals.late),
-                func.sum(ShopDayTotals.score_tenths),
-            )
-            .where(ShopDayTotals.business_date.between(period.start, period.end))
-            .group_by(ShopDayTotals.shop_id)
+    query = (
+        select(
+            ShopDayTotals.shop_id,
+            func.sum(ShopDayTotals.submitted),
+            func.sum(ShopDayTotals.late),
+            func.sum(ShopDayTotals.score_tenths),
         )
-        if shop_ids is not None:
-            query = query.where(ShopDayTotals.shop_id.in_(shop_ids))
-        # .all(): one fetch from the driver for the 500 rows, not one call per row.
-        for shop_id, count, late, tenths in db.session.connection().execute(query).all():
-            found = totals.get(shop_id)
-            if found is None:
-                found = totals[shop_id] = [nothing] * len(periods)
-            found[index] = Totals(int(count or 0), int(late or 0), Decimal(int(tenths or 0)).scaleb(-1))
-    return totals
+        .where(ShopDayTotals.business_date.between(period.start, period.end))
+        .group_by(ShopDayTotals.shop_id)
+    )
+    if shop_ids is not None:
+        query = query.where(ShopDayTotals.shop_id.in_(shop_ids))
+    # .all(): one fetch from the driver for the 500 rows, not one call per row. The sums are
+    # of NOT NULL integers over at least one row: never NULL.
+    rows = db.session.connection().execute(query).all()
+    return {shop_id: (count, late, tenths) for shop_id, count, late, tenths in rows}
 
 
-def recent_submitted(shop_ids: list[int] | None, since: date) -> dict[int, list[tuple[str, date]]]:
-    """(shift, date) of live submissions from ``since`` on: those may predate their due time.
+def recent_submitted(shop_ids: list[int] | None, since: date) -> Sequence[tuple[int, date, int, int]]:
+    """(shop id, date, opening, closing) of the days from ``since`` on with a live submission:
+    those may predate their due time. ``opening`` and ``closing`` are 0 or 1.
 
     Read from the day sums' opening and closing counts, not the submissions.
     """
@@ -197,13 +227,7 @@ def recent_submitted(shop_ids: list[int] | None, since: date) -> dict[int, list[
     ).where(ShopDayTotals.business_date >= since, ShopDayTotals.submitted > 0)
     if shop_ids is not None:
         query = query.where(ShopDayTotals.shop_id.in_(shop_ids))
-    found: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    for shop_id, day, opening, closing in db.session.connection().execute(query):
-        if opening:
-            found[shop_id].append((SHIFTS[0], day))
-        if closing:
-            found[shop_id].append((SHIFTS[1], day))
-    return found
+    return db.session.connection().execute(query).tuples().all()
 
 
 def compute_ranking(user: User, request: PeriodRequest, area_code: str | None, now: datetime) -> Ranking:
@@ -221,82 +245,82 @@ def rank_shops(
 
     ``every_shop`` says ``shops`` is the whole brand, so the queries need no shop filter.
     A shop made inactive (closed) is left out: it owes no checklists any more.
+
+    Per shop this is a few dict look-ups and integer sums: the due counts come from the
+    shop's calendar (computed once per calendar), scores are whole tenths
+    (``average_tenths``) and each row is a tuple.
     """
     shops = [shop for shop in shops if shop.active]
     if not shops:
         return []
-    # Shops whose today is the same share one aggregate (usually there is one group).
+    calendars: dict[tuple[str, time, time, date, bool, date | None], CalendarFigures] = {}
     zone_periods: dict[str, Period] = {}
-    periods: dict[int, Period] = {}
-    groups: dict[Period, list[ShopRow]] = defaultdict(list)
+    zone_ids: dict[str, list[int]] = defaultdict(list)
+    shop_calendars: list[CalendarFigures] = []
     for shop in shops:
-        if shop.timezone not in zone_periods:
-            zone_periods[shop.timezone] = period_for(shop, request, now)
-        periods[shop.id] = zone_periods[shop.timezone]
-        groups[periods[shop.id]].append(shop)
+        # ShopHours's fields, in its order: what the shop's schedule depends on.
+        key = (shop.timezone, shop.opens_at, shop.closes_at, shop.opened_on, shop.active, shop.closed_on)
+        calendar = calendars.get(key)
+        if calendar is None:
+            period = zone_periods.get(shop.timezone)
+            if period is None:
+                period = zone_periods[shop.timezone] = period_for(shop, request, now)
+            calendar = calendars[key] = CalendarFigures(ShopHours(*key), period, now)
+        shop_calendars.append(calendar)
+        zone_ids[shop.timezone].append(shop.id)
+    # Shops whose today is the same share one aggregate (usually there is one group).
+    groups: dict[Period, list[int]] = defaultdict(list)
+    for zone, members in zone_ids.items():
+        groups[zone_periods[zone]].extend(members)
     all_ids = None if every_shop else [shop.id for shop in shops]
-    totals: dict[int, list[Totals]] = {}
-    for period, members in groups.items():
-        ids = all_ids if len(groups) == 1 else [shop.id for shop in members]
-        totals.update(period_totals(ids, [period, period.before()]))
+    current: dict[int, Sums] = {}
+    previous: dict[int, Sums] = {}
+    for period, member_ids in groups.items():
+        ids = all_ids if len(groups) == 1 else member_ids
+        current.update(period_sums(ids, period))
+        previous.update(period_sums(ids, period.before()))
+    # Submissions of today and yesterday may be in before their due time: they count as due.
     since = min(min(recent_dates(ShopHours(zone, time(0), time(1), date.min), now)) for zone in zone_periods)
-    recent = recent_submitted(all_ids, since)
-    # Shops with the same hours, opening date and period have the same count of checklists
-    # past their due time: computed once per such group, not once per shop.
-    due_counts: dict[tuple[Any, ...], int] = {}
-    past_due: dict[tuple[Any, ...], bool] = {}
-    before = {period: period.before() for period in groups}
+    # Only a checklist not yet past due counts: the days before every calendar's first such
+    # day need not be read (in the afternoon, yesterday's 500 rows).
+    since = min(calendar.first_day_not_past_due(since) for calendar in calendars.values())
+    calendar_of = {shop.id: calendar for shop, calendar in zip(shops, shop_calendars, strict=True)}
+    early: dict[int, list[date]] = defaultdict(list)
+    for shop_id, day, opening, closing in recent_submitted(all_ids, since):
+        calendar = calendar_of.get(shop_id)  # None: an inactive shop
+        if calendar is None or day < calendar.hours.opened_on:
+            continue
+        if opening and not calendar.is_past_due(OPENING, day):
+            early[shop_id].append(day)
+        if closing and not calendar.is_past_due(CLOSING, day):
+            early[shop_id].append(day)
 
-    def early(shop: ShopRow, period: Period) -> int:
-        """Live submissions of the period whose checklist is not yet past its due time."""
-        count = 0
-        for shift, day in recent.get(shop.id, ()):
-            if not period.start <= day <= period.end or day < shop.opened_on:
-                continue
-            key = (shop.timezone, shop.opens_at, shop.closes_at, shop.active, shop.closed_on, shift, day)
-            if key not in past_due:
-                past_due[key] = checklist_is_due_by_time(shop.hours, shift, day, now)
-            count += not past_due[key]
-        return count
-
-    def shop_figures(shop: ShopRow, period: Period, shop_totals: Totals) -> ShopFigures:
-        key = (
-            shop.timezone,
-            shop.opens_at,
-            shop.closes_at,
-            shop.opened_on,
-            shop.active,
-            shop.closed_on,
-            period.start,
-            period.end,
-        )
-        due = due_counts.get(key)
-        if due is None:
-            due = due_counts[key] = due_by_time(shop.hours, period, now)
-        if period.end >= since and shop.id in recent:  # a period before ``since`` has none
-            due += early(shop, period)
-        return ShopFigures(
-            store=shop.code,
-            due=due,
-            submitted=shop_totals.submitted,
-            late=shop_totals.late,
-            score=average_score(shop_totals.score_sum, due),
-            score_sum=shop_totals.score_sum,
-        )
-
-    current: list[ShopFigures] = []
-    previous: list[ShopFigures] = []
-    empty = [Totals(), Totals()]
-    for shop in shops:
-        period = periods[shop.id]
-        shop_totals = totals.get(shop.id, empty)
-        current.append(shop_figures(shop, period, shop_totals[0]))
-        previous.append(shop_figures(shop, before[period], shop_totals[1]))
-    previous_ranks = {item.figures.store: item.rank for item in rank(previous) if item.figures.due > 0}
-    by_code = {shop.code: shop for shop in shops}
+    # Per shop (by index): its order key (display-rules.md's, unique by store code) and
+    # figures. The period before only gives each shop with something due its rank: a shop
+    # with nothing due has no score and ranks after every shop with one.
+    keys = []
+    numbers = []
+    keys_before: dict[int, tuple[int, int, int, str]] = {}
+    for index, shop in enumerate(shops):
+        calendar = shop_calendars[index]
+        due, due_before = calendar.due, calendar.due_before
+        if shop.id in early:
+            due += sum(1 for day in early[shop.id] if calendar.period.start <= day <= calendar.period.end)
+            due_before += sum(1 for day in early[shop.id] if calendar.before.start <= day <= calendar.before.end)
+        if due_before:
+            submitted, late, tenths = previous.get(shop.id, NO_SUMS)
+            keys_before[index] = order_key(average_tenths(tenths, due_before), due_before - submitted, late, shop.code)
+        sums = current.get(shop.id)
+        submitted, late, tenths = NO_SUMS if sums is None else sums
+        score = average_tenths(tenths, due)
+        keys.append(order_key(score, due - submitted, late, shop.code))
+        numbers.append((due, submitted, late, score, None if sums is None else tenths))
+    # Indices sorted by key: the sort compares the keys' first ints, not tuples of tuples.
+    ranked_before = sorted(keys_before, key=keys_before.__getitem__)
+    previous_ranks = {index: position for position, index in enumerate(ranked_before, start=1)}
     return [
-        RankingRow(item.rank, by_code[item.figures.store], item.figures, previous_ranks.get(item.figures.store))
-        for item in rank(current)
+        RankingRow(position, shops[index], *numbers[index], previous_ranks.get(index))
+        for position, index in enumerate(sorted(range(len(shops)), key=keys.__getitem__), start=1)
     ]
 
 

@@ -228,3 +228,44 @@ def test_an_inactive_shop_is_not_ranked(client, staff, area_shops):
     body = client.get("/api/v1/rankings?days=2", headers=api_login(client, staff.username)).get_json()
 
     assert [row["store"] for row in body["stores"]] == ["ZZ001", "ZZ003"]
+
+
+def test_the_answer_is_byte_for_byte_what_flasks_json_provider_writes(app, client, area_shops):
+    zz1, zz2, zz3, _ = area_shops
+    # Names a JSON writer must escape: quotes, a backslash, a control character, Chinese
+    # and a character outside the BMP (a surrogate pair).
+    zz1.name = 'Shop "A" \\ 鄭州\t😀'
+    zz2.name = "历史示范店 </script>"
+    admin = factories.make_user("admin")
+    zz3.opened_on = TODAY  # nothing due yet: a null score and no previous rank
+    factories.make_submission(zz1, yesterday(), "opening", "33.4")
+    factories.make_submission(zz1, yesterday(), "closing", "66.8", late=True)
+    factories.make_submission(zz2, yesterday(2), "opening", "0.3")
+    factories.make_submission(zz2, yesterday(4), "closing", "100.0")
+    db.session.commit()
+    headers = api_login(client, admin.username)
+
+    for url in ("/api/v1/rankings?days=3", "/api/v1/rankings?days=1", f"/api/v1/rankings?days=2&area={zz1.area.code}"):
+        response = client.get(url, headers=headers)
+        with app.test_request_context():
+            expected = app.json.response(response.get_json())
+        assert response.get_data() == expected.get_data(), url
+        assert response.mimetype == expected.mimetype == "application/json"
+    body = client.get("/api/v1/rankings?days=3", headers=headers).get_json()
+    # 100.2 / 4 = 25.05 and 0.3 / 4 = 0.075, both rounded half up; a null; previous ranks.
+    assert {row["store"]: row["score"] for row in body["stores"]} == {
+        "ZZ001": 25.1,
+        "ZZ002": 0.1,
+        "ZZ003": None,
+        "LY001": 0.0,
+    }
+    assert {row["previous_rank"] for row in body["stores"]} == {1, 2, 3, None}
+
+    # Pretty-printed (debug) JSON, which the template does not write, goes through Flask.
+    app.json.compact = False
+    try:
+        pretty = client.get("/api/v1/rankings?days=3", headers=headers)
+    finally:
+        app.json.compact = None
+    assert pretty.get_json() == body
+    assert pretty.get_data().startswith(b'{\n  "area": ')

@@ -188,3 +188,80 @@ def test_a_shop_made_inactive_owes_nothing_from_today_but_keeps_its_past():
     result = figures_from_submissions("A", closed, last_days(2, date(2026, 11, 24)), now, [])
 
     assert result.due == 2  # the 23rd's two; nothing on the 24th
+
+
+def test_average_in_tenths_is_the_decimal_average_rounded_half_up():
+    from merch.rankings import average_score, average_tenths, from_tenths
+
+    # Every sum of up to 4 checklists' one-decimal scores over 1..8 due, and some large ones:
+    # the integer average is the Decimal one, halves included (75.05 → 75.1, 0.25 → 0.3).
+    cases = [(tenths, due) for tenths in range(0, 4001, 7) for due in range(1, 9)]
+    cases += [(3002, 4), (5, 2), (1, 2), (1, 3), (2, 3), (73_210, 732), (73_199, 732), (0, 1)]
+    for tenths, due in cases:
+        expected = average_score(from_tenths(tenths), due)
+        assert from_tenths(average_tenths(tenths, due)) == expected, (tenths, due)
+        assert str(from_tenths(average_tenths(tenths, due))) == str(expected)  # same exponent
+    assert average_tenths(-5, 2) == -3 and average_score(Decimal("-0.5"), 2) == Decimal("-0.3")
+    assert average_tenths(123, 0) is None
+
+
+def test_the_order_key_in_tenths_orders_as_rank_does():
+    from merch.rankings import average_score, average_tenths, from_tenths, order_key
+
+    shops = []
+    for number, (tenths, due, submitted, late) in enumerate(
+        [(1600, 20, 18, 2), (1600, 20, 19, 1), (1601, 20, 17, 0), (0, 0, 0, 0), (0, 4, 0, 0), (1600, 20, 18, 2)]
+        + [(800, 10, 9, 3), (1599, 20, 20, 0), (0, 0, 0, 0)]
+    ):
+        store = f"S{9 - number}"  # codes in reverse, so ties fall back to the code
+        shops.append((store, tenths, due, submitted, late))
+    by_rank = [
+        item.figures.store
+        for item in rank(
+            [
+                ShopFigures(store, due, submitted, late, average_score(from_tenths(tenths), due))
+                for store, tenths, due, submitted, late in shops
+            ]
+        )
+    ]
+    by_key = sorted(
+        shops, key=lambda shop: order_key(average_tenths(shop[1], shop[2]), shop[2] - shop[3], shop[4], shop[0])
+    )
+
+    assert [shop[0] for shop in by_key] == by_rank
+
+
+def test_a_calendar_knows_the_first_day_whose_checklists_may_still_be_early():
+    from datetime import timedelta
+
+    from merch.rankings import CalendarFigures, checklist_is_due_by_time, due_by_time
+
+    late_closer = ShopHours("Asia/Shanghai", time(10), time(23, 45), opened_on=date(2026, 1, 1))
+    since = date(2026, 11, 23)
+    period = Period(date(2026, 11, 1), date(2026, 11, 24))
+    cases = [
+        (HOURS, datetime(2026, 11, 24, 10, 30, tzinfo=SHANGHAI), date(2026, 11, 24)),  # both of the 24th ahead
+        (HOURS, datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI), date(2026, 11, 24)),  # the 24th's closing ahead
+        (HOURS, datetime(2026, 11, 24, 23, 0, tzinfo=SHANGHAI), date(2026, 11, 25)),  # all past: none before
+        # 00:05 on the 25th: the 24th's closing is due at 00:15.
+        (late_closer, datetime(2026, 11, 25, 0, 5, tzinfo=SHANGHAI), date(2026, 11, 24)),
+        (
+            ShopHours("Asia/Shanghai", time(10), time(22), opened_on=date(2026, 11, 24)),
+            datetime(2026, 11, 24, 23, 0, tzinfo=SHANGHAI),
+            date(2026, 11, 25),
+        ),
+    ]
+    for hours, now, first in cases:
+        calendar = CalendarFigures(hours, period, now)
+
+        assert calendar.first_day_not_past_due(since) == first, (hours, now)
+        assert (calendar.due, calendar.due_before) == (
+            due_by_time(hours, period, now),
+            due_by_time(hours, period.before(), now),
+        )
+        day = since
+        while day < first:  # every checklist before it is past due (or before the shop opened)
+            for shift in ("opening", "closing"):
+                assert day < hours.opened_on or checklist_is_due_by_time(hours, shift, day, now)
+                assert calendar.is_past_due(shift, day) == checklist_is_due_by_time(hours, shift, day, now)
+            day += timedelta(days=1)
