@@ -68,19 +68,19 @@ FEATURELESS_SPREAD = 4.0  # grey levels: below this a picture shows nothing to c
 # The close call's alignment of each candidate's core in the new picture (Probe.matches):
 # per level, the grid size, the lowest frequencies compared (a corner of the detail bits),
 # the rounds of steps and the first reach (a share of the window's size).
-SEARCH_STARTS = 2  # windows per candidate the alignment starts from ...
+SEARCH_STARTS = 1  # windows per candidate the alignment starts from ...
 START_POOL = 16  # ... chosen by their coarse bits among this many nearest by core hash
 SEARCH_SIZE = 32  # coarse: 32×32 grids ...
 SEARCH_LOW = 16  # ... the signs of their 16×16 lowest frequencies
-SEARCH_ROUNDS = (3, 3)  # correlation steps from the start window, then sign steps
+SEARCH_ROUNDS = (2, 2)  # correlation steps from the start window, then sign steps
 SEARCH_REACH = (0.03, 0.01)
 # After the coarse level every copy of the labelled set has at most 0.043 of its 256 bits
 # differing from its original; a candidate above this cannot be the original and goes no
 # further (about half of a display's hand-held re-shots). README "Evidence".
 SEARCH_KEEP = 0.08
-RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 4, 0.01  # the candidates ranked on 64×64 grids
+RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 3, 0.01  # the candidates ranked on 64×64 grids
 CHECKED = 3  # candidates, closest after the 64×64 level, aligned and judged at full detail
-FINAL_ROUNDS, FINAL_REACH = 4, 0.004
+FINAL_ROUNDS, FINAL_REACH = 2, 0.004
 FINAL_MARGIN, FINAL_MORE_ROUNDS = 1.3, 6  # more steps for a candidate within 30 % over DETAIL_MATCH
 
 
