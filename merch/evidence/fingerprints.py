@@ -19,10 +19,11 @@ Pure numpy and Pillow, no Flask or database. Three descriptors are kept per phot
 
 A ``Probe`` is the query side: the candidate 64-bit hashes under which an earlier photo
 could be stored (for the index lookup), and ``Probe.matches`` to judge the stored
-fingerprints the lookup found, all at once: a coarse search (32×32 grids, whose 16×16
-lowest-frequency signs are a corner of the detail bits) finds where each candidate's
-core lies in the new picture, and the few it brings closest are polished and judged on
-their full detail bits.
+fingerprints the lookup found, all at once: each candidate's core is aligned with the new
+picture by a few Gauss–Newton steps per level (32×32, then 64×64 grids, whose lowest
+frequencies' signs are corners of the detail bits), on the exact slopes of the box means
+with respect to the box's edges; the candidates the 64×64 level brings closest are
+aligned and judged on their full detail bits.
 """
 
 from __future__ import annotations
@@ -522,12 +523,14 @@ class Probe:
         """For each stored fingerprint, its match if the new picture is a copy of it.
 
         The close calls, all candidates at once. Each candidate's core is aligned with the
-        new picture from the probe windows whose core hash is closest to its own, by a few
-        Gauss–Newton steps per level (``_align``): 32×32 grids against the 8×8 and then
-        16×16 lowest-frequency corner of its detail bits, then 64×64 grids against the
-        32×32 corner. A copy lines up there with its original to a fraction of a cell
-        and a re-shot with no candidate does, so that level ranks them; the CHECKED best
-        are aligned on the full 128×128 grid, and their 2,304 detail bits decide.
+        new picture (``_align``) from a start window (of the probe's windows nearest its
+        core hash, the one whose coarse bits are closest): on 32×32 grids against the
+        16×16 corner of its detail bits, by correlation steps and then sign steps;
+        candidates still far off there are dropped (SEARCH_KEEP); the rest on 64×64 grids
+        against the 32×32 corner, where a copy's original is clearly the closest of a
+        display's alike shots, and the CHECKED closest on the full 128×128 grid, where
+        their 2,304 detail bits decide. The cost is a few grids per candidate per level,
+        not the hundreds an edge-by-edge search samples.
         """
         result: list[Match | None] = [None] * len(stored)
         hash_distances = [self.candidate_distance(candidate.phash, candidate.core) for candidate in stored]
