@@ -79,7 +79,7 @@ SEARCH_REACH = (0.03, 0.01)
 # differing from its original; a candidate above this cannot be the original and goes no
 # further (about half of a display's hand-held re-shots). README "Evidence".
 SEARCH_KEEP = 0.08
-RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 3, 0.01  # the candidates ranked on 64×64 grids
+RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 2, 0.01  # the candidates ranked on 64×64 grids
 CHECKED = 3  # candidates, closest after the 64×64 level, aligned and judged at full detail
 FINAL_ROUNDS, FINAL_REACH = 2, 0.004
 FINAL_MARGIN, FINAL_MORE_ROUNDS = 1.3, 6  # more steps for a candidate within 30 % over DETAIL_MATCH
