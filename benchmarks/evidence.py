@@ -23,7 +23,8 @@ common case), with peak Python memory of one lookup (tracemalloc).
 ``lookup`` times with no near candidate), CPU per photo with 0, 1, 10, 20 and 64 close
 candidates: alike shots of one display (scene 11 and 12, hand-held re-shots), the
 original among them first or last, for a mixed-crop copy, a cropped screenshot and a new
-re-shot of the display; and whether the original was found (a copy) or nothing (a re-shot).
+re-shot of the display; and whether the original was found and is the closest match (the
+one ``find_reused`` names) for a copy, or nothing for a re-shot.
 """
 
 from __future__ import annotations
@@ -341,7 +342,7 @@ def close(runs: int) -> None:
                         stored = stored[1:] + stored[:1]
                     cpus, walls = [], []
                     for _ in range(runs):
-                        fresh = replace(probe_, _coarse=None)  # its search bits made anew each time
+                        fresh = replace(probe_, _core_array=None)  # its lookup array made anew each time
                         start, start_cpu = time.perf_counter(), time.process_time()
                         found = fresh.matches(stored)
                         walls.append(time.perf_counter() - start)
@@ -350,7 +351,9 @@ def close(runs: int) -> None:
                     if not count:
                         result = "-"
                     elif found[index] is not None:
-                        result = "original found"
+                        # find_reused names the closest match: is that the original?
+                        closest = min((m.detail_distance, n) for n, m in enumerate(found) if m is not None)[1]
+                        result = "original found" if closest == index else "original found, an alike shot closer"
                     elif any(found):
                         result = "an alike shot matched"
                     else:

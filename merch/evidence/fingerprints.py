@@ -19,10 +19,11 @@ Pure numpy and Pillow, no Flask or database. Three descriptors are kept per phot
 
 A ``Probe`` is the query side: the candidate 64-bit hashes under which an earlier photo
 could be stored (for the index lookup), and ``Probe.matches`` to judge the stored
-fingerprints the lookup found, all at once: a coarse search (32×32 grids, whose 16×16
-lowest-frequency signs are a corner of the detail bits) finds where each candidate's
-core lies in the new picture, and the few it brings closest are polished and judged on
-their full detail bits.
+fingerprints the lookup found, all at once: each candidate's core is aligned with the new
+picture by a few Gauss–Newton steps per level (32×32, then 64×64 grids, whose lowest
+frequencies' signs are corners of the detail bits), on the exact slopes of the box means
+with respect to the box's edges; the candidates the 64×64 level brings closest are
+aligned and judged on their full detail bits.
 """
 
 from __future__ import annotations
@@ -65,16 +66,23 @@ BANDS = 64 // BAND_BITS
 CANDIDATE_DISTANCE = 14  # a 64-bit hash this close is worth a detailed look
 DETAIL_MATCH = 0.05  # a copy: at most this share of the 2,304 detail bits differ
 FEATURELESS_SPREAD = 4.0  # grey levels: below this a picture shows nothing to compare
-# The close call's search for where a stored core lies in the new picture (Probe.matches).
+# The close call's alignment of each candidate's core in the new picture (Probe.matches):
+# per level, the grid size, the lowest frequencies compared (a corner of the detail bits),
+# the rounds of steps and the first reach (a share of the window's size).
+SEARCH_STARTS = 1  # windows per candidate the alignment starts from ...
+START_POOL = 16  # ... chosen by their coarse bits among this many nearest by core hash
 SEARCH_SIZE = 32  # coarse: 32×32 grids ...
-SEARCH_LOW = 16  # ... the signs of their 16×16 lowest frequencies (a corner of the detail bits)
-SEARCH_STARTS = 2  # windows per candidate the search starts from
-SEARCH_ROUNDS = 12
-CHECKED = 3  # candidates, closest after the search, polished and judged at full detail
-POLISH_SIZE = 64  # polished on 64×64 grids, the signs of their 32×32 lowest frequencies ...
-POLISH_LOW = 32
-POLISH_ROUNDS = 8
-FINAL_ROUNDS = 2  # ... then a last small move at full detail
+SEARCH_LOW = 16  # ... the signs of their 16×16 lowest frequencies
+SEARCH_ROUNDS = (2, 2)  # correlation steps from the start window, then sign steps
+SEARCH_REACH = (0.03, 0.01)
+# After the coarse level every copy of the labelled set has at most 0.043 of its 256 bits
+# differing from its original; a candidate above this cannot be the original and goes no
+# further (about half of a display's hand-held re-shots). README "Evidence".
+SEARCH_KEEP = 0.08
+RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 2, 0.01  # the candidates ranked on 64×64 grids
+CHECKED = 3  # candidates, closest after the 64×64 level, aligned and judged at full detail
+FINAL_ROUNDS, FINAL_REACH = 2, 0.004
+FINAL_MARGIN, FINAL_MORE_ROUNDS = 1.3, 6  # more steps for a candidate within 30 % over DETAIL_MATCH
 
 
 @dataclass(frozen=True)
@@ -132,10 +140,14 @@ def _dct_matrix(size: int) -> np.ndarray:
     return matrix.astype(np.float32)
 
 
-def _low_frequencies(grids: np.ndarray, low: int) -> np.ndarray:
-    """The low×low lowest 2-D DCT frequencies of each of n size×size grids."""
+def _low_frequencies(grids: np.ndarray, low: int, dct_t: np.ndarray | None = None) -> np.ndarray:
+    """The low×low lowest 2-D DCT frequencies of each of n size×size grids.
+
+    ``dct_t``: the transposed low rows of the DCT matrix, if the caller keeps them.
+    """
     count, size = grids.shape[0], grids.shape[-1]
-    dct_t = np.ascontiguousarray(_dct_matrix(size)[:low].T)
+    if dct_t is None:
+        dct_t = np.ascontiguousarray(_dct_matrix(size)[:low].T)
     # Two plain matrix products (BLAS), transforming rows and then columns of all grids.
     rows = (grids.reshape(count * size, size) @ dct_t).reshape(count, size, low)
     columns = np.ascontiguousarray(rows.transpose(0, 2, 1)).reshape(count * low, size) @ dct_t
@@ -231,6 +243,73 @@ class _Work:
         sums = np.diff(np.diff(corners.astype(np.float64), axis=1), axis=2)
         areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
         return (sums / np.maximum(areas, 1e-9)).astype(np.float32)
+
+    def slopes(self, boxes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Box means of ``boxes`` on size×size grids and how they change with each box edge.
+
+        The means as ``grids`` gives them (n × size × size), and their derivatives with
+        respect to x0, y0, x1, y1 (n × 4 × size × size), exact for the table's bilinear
+        interpolation: a cell's sum moves with its corners, and a corner's move along x
+        adds the column integral there (the table's slope along x), along y the row
+        integral. The same four gathers as ``grids``: the slopes cost little more.
+        """
+        boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        table = self.table
+        height, width = table.shape[0] - 1, table.shape[1] - 1
+        steps = np.linspace(0.0, 1.0, size + 1)
+        xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
+        ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
+        y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
+        x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
+        y_frac = (ys - y_low).astype(np.float32)[:, :, None]
+        x_frac = (xs - x_low).astype(np.float32)[:, None, :]
+        stride = table.shape[1]
+        flat = table.reshape(-1)
+        top = (y_low * stride)[:, :, None] + x_low[:, None, :]
+        top_left, top_right = flat[top], flat[top + 1]
+        bottom_left, bottom_right = flat[top + stride], flat[top + stride + 1]
+        # All in float32: the corners carry float32's rounding already, and differences of
+        # them are exact, so float64 would buy nothing here.
+        right_top = top_right - top_left
+        slope_x = bottom_right - bottom_left  # along the bottom row, for now
+        slope_x -= right_top
+        slope_x *= y_frac
+        slope_x += right_top  # the table's slope along x at each corner: a column integral
+        upper = right_top * x_frac
+        upper += top_left
+        slope_y = bottom_right - bottom_left
+        slope_y *= x_frac
+        slope_y += bottom_left
+        slope_y -= upper  # the slope along y: a row integral
+        corners = slope_y * y_frac
+        corners += upper
+        widths, heights = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+        area = (widths * heights / size**2).astype(np.float32)[:, None, None]
+        means = np.diff(np.diff(corners, axis=1), axis=2)
+        means /= area
+        # Per cell: the column integrals along its left and right edges, the row integrals
+        # along its top and bottom edges; an edge at grid line j moves by (1 - j/size) of a
+        # move of the box's first edge and j/size of its second.
+        columns = np.diff(slope_x, axis=1)
+        columns /= area  # n × size × (size+1)
+        rows = np.diff(slope_y, axis=2)
+        rows /= area  # n × (size+1) × size
+        share = steps.astype(np.float32)
+        rest = 1 - share
+        per_width = means / widths.astype(np.float32)[:, None, None]
+        per_height = means / heights.astype(np.float32)[:, None, None]
+        derivatives = np.empty((len(boxes), 4, size, size), dtype=np.float32)
+        left, right = columns[:, :, :-1], columns[:, :, 1:]
+        above, below = rows[:, :-1, :], rows[:, 1:, :]
+        np.subtract(right * rest[1:], left * rest[:-1], out=derivatives[:, 0])
+        derivatives[:, 0] += per_width
+        np.subtract(below * rest[1:, None], above * rest[:-1, None], out=derivatives[:, 1])
+        derivatives[:, 1] += per_height
+        np.subtract(right * share[1:], left * share[:-1], out=derivatives[:, 2])
+        derivatives[:, 2] -= per_width
+        np.subtract(below * share[1:, None], above * share[:-1, None], out=derivatives[:, 3])
+        derivatives[:, 3] -= per_height
+        return means, derivatives
 
 
 @cache
@@ -425,7 +504,7 @@ class Probe:
     core_hashes: list[int]  # to compare with stored ``core``
     windows: list[tuple[float, float, float, float]]  # the core window of each core hash
     _work: _Work
-    _coarse: np.ndarray | None = None  # the windows' search bits, made at the first close call
+    _core_array: np.ndarray | None = None  # core_hashes as uint64, made at the first close call
 
     def lookup_hashes(self) -> set[int]:
         """Every 64-bit hash an earlier copy of this picture may be stored under."""
@@ -443,11 +522,15 @@ class Probe:
     def matches(self, stored: Sequence[Fingerprint]) -> list[Match | None]:
         """For each stored fingerprint, its match if the new picture is a copy of it.
 
-        The close calls, all candidates at once. Each candidate's core is looked for in the
-        new picture by a coarse search (32×32 grids, the signs of their 16×16 lowest
-        frequencies, which are a corner of the stored detail bits), from the windows whose
-        coarse bits are closest to it; the CHECKED candidates that search brings closest
-        are polished at full detail, and their 2,304 detail bits decide.
+        The close calls, all candidates at once. Each candidate's core is aligned with the
+        new picture (``_align``) from a start window (of the probe's windows nearest its
+        core hash, the one whose coarse bits are closest): on 32×32 grids against the
+        16×16 corner of its detail bits, by correlation steps and then sign steps;
+        candidates still far off there are dropped (SEARCH_KEEP); the rest on 64×64 grids
+        against the 32×32 corner, where a copy's original is clearly the closest of a
+        display's alike shots, and the CHECKED closest on the full 128×128 grid, where
+        their 2,304 detail bits decide. The cost is a few grids per candidate per level,
+        not the hundreds an edge-by-edge search samples.
         """
         result: list[Match | None] = [None] * len(stored)
         hash_distances = [self.candidate_distance(candidate.phash, candidate.core) for candidate in stored]
@@ -460,64 +543,164 @@ class Probe:
             return result
         full = np.array([np.unpackbits(np.frombuffer(stored[index].detail, dtype=np.uint8)) for index in usable])
         full = full.astype(bool)
-        corner = _corner(full, SEARCH_LOW)
-        windows = np.array(self.windows)
-        # Start windows: per candidate, those whose coarse bits differ least from its corner.
-        differing = np.count_nonzero(self._coarse_bits()[None, :, :] != corner[:, None, :], axis=2)
-        starts = np.argsort(differing, axis=1, kind="stable")[:, :SEARCH_STARTS]
-        owner = np.repeat(np.arange(len(usable)), starts.shape[1])
-        boxes, found = self._descend(
-            windows[starts.reshape(-1)], corner[owner], SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS, 0.02
+        # Start windows: per candidate, of the START_POOL probe windows whose core hash is
+        # nearest its own (at hand: no sampling), the SEARCH_STARTS whose 16×16 coarse bits
+        # differ least from its corner. The hash alone ranks a screenshot's windows too
+        # loosely; the coarse bits are sampled only for the pooled windows, few because
+        # alike candidates pool the same ones.
+        cores = np.array([unsigned(stored[index].core) for index in usable], dtype=np.uint64)
+        near = np.bitwise_count(self._core_hash_array()[None, :] ^ cores[:, None])
+        pool = np.argsort(near, axis=1, kind="stable")[:, :START_POOL]
+        pooled, position = np.unique(pool, return_inverse=True)
+        coarse = _sign_bits(self._work.grids(np.array(self.windows)[pooled], SEARCH_SIZE), SEARCH_LOW)
+        differing = np.count_nonzero(
+            coarse[position.reshape(pool.shape)] != _corner(full, SEARCH_LOW)[:, None, :], axis=2
         )
-        best = np.full(len(usable), np.inf)
-        best_boxes = np.zeros((len(usable), 4))
-        for row, candidate in enumerate(owner.tolist()):
-            if found[row] < best[candidate]:
-                best[candidate], best_boxes[candidate] = found[row], boxes[row]
-        checked = np.argsort(best, kind="stable")[:CHECKED]
-        # Polished at half detail first (a quarter of the points), then at full detail.
-        half = _corner(full[checked], POLISH_LOW)
-        boxes, _ = self._descend(best_boxes[checked], half, POLISH_SIZE, POLISH_LOW, POLISH_ROUNDS, 0.01)
-        _, polished = self._descend(boxes, full[checked], DETAIL_SIZE, DETAIL_LOW, FINAL_ROUNDS, 0.0025)
-        for candidate, distance in zip(checked.tolist(), polished.tolist(), strict=True):
+        picked = np.argsort(differing, axis=1, kind="stable")[:, :SEARCH_STARTS]
+        starts = np.take_along_axis(pool, picked, axis=1)
+        owner = np.repeat(np.arange(len(usable)), starts.shape[1])
+        starting = np.array(self.windows)[starts.reshape(-1)]
+        corner = _corner(full, SEARCH_LOW)
+        boxes, found = self._align(
+            starting, corner[owner], SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS[0], SEARCH_REACH[0], correlate=True
+        )
+        per_start = starts.shape[1]
+        boxes = boxes[np.arange(len(usable)) * per_start + found.reshape(-1, per_start).argmin(axis=1)]
+        boxes, found = self._align(boxes, corner, SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS[1], SEARCH_REACH[1])
+        kept = np.argsort(found, kind="stable")
+        kept = kept[: max(CHECKED, int(np.count_nonzero(found <= SEARCH_KEEP)))]
+        boxes, found = self._align(
+            boxes[kept], _corner(full[kept], RANK_LOW), RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH
+        )
+        checked = kept[np.argsort(found, kind="stable")[:CHECKED]]
+        boxes, final = self._align(
+            boxes[np.argsort(found, kind="stable")[:CHECKED]],
+            full[checked],
+            DETAIL_SIZE,
+            DETAIL_LOW,
+            FINAL_ROUNDS,
+            FINAL_REACH,
+        )
+        # A candidate just over the line gets more steps: a small or re-compressed copy
+        # converges slowly (its cells are a pixel or two), a re-shot lies far beyond.
+        close = np.flatnonzero((final > DETAIL_MATCH) & (final <= DETAIL_MATCH * FINAL_MARGIN))
+        if len(close):
+            _, again = self._align(
+                boxes[close], full[checked[close]], DETAIL_SIZE, DETAIL_LOW, FINAL_MORE_ROUNDS, FINAL_REACH / 2
+            )
+            final[close] = np.minimum(final[close], again)
+        for candidate, distance in zip(checked.tolist(), final.tolist(), strict=True):
             if distance <= DETAIL_MATCH:
                 index = usable[candidate]
                 result[index] = Match(detail_distance=round(distance, 4), hash_distance=hash_distances[index])
         return result
 
-    def _coarse_bits(self) -> np.ndarray:
-        if self._coarse is None:
-            self._coarse = _sign_bits(self._work.grids(np.array(self.windows), SEARCH_SIZE), SEARCH_LOW)
-        return self._coarse
+    def _core_hash_array(self) -> np.ndarray:
+        if self._core_array is None:
+            self._core_array = np.array(self.core_hashes, dtype=np.uint64)
+        return self._core_array
 
-    def _descend(
-        self, boxes: np.ndarray, targets: np.ndarray, size: int, low: int, rounds: int, first_step: float
+    def _align(
+        self,
+        boxes: np.ndarray,
+        targets: np.ndarray,
+        size: int,
+        low: int,
+        rounds: int,
+        reach: float,
+        *,
+        correlate: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Each window's edges moved, step by halving step, to bring its bits to its target.
+        """Each window moved by damped Gauss–Newton steps to bring its sign bits to its target.
 
-        Every round tries each edge a step in and a step out for all windows at once and
-        keeps the best trial per window. The windows found and their shares of differing bits.
+        The share of differing bits has no slope to follow, so each step minimises a smooth
+        stand-in: the logistic loss of each low frequency's coefficient against the sign
+        it should have, linearised through the coefficients' derivatives with respect to
+        the four box edges (``_Work.slopes``). A step is kept when it leaves no more bits
+        differing, else the window stays and its reach halves; the first reach is a share
+        of the window's size. The windows found and their shares of differing bits.
         """
+        count = len(boxes)
+        signs = np.where(targets, np.float32(1), np.float32(-1))
+        dct_t = np.ascontiguousarray(_dct_matrix(size)[:low].T)
 
-        def distances(trial: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-            bits = _sign_bits(self._work.grids(trial, size), low)
-            return np.asarray(np.count_nonzero(bits != wanted, axis=1) / bits.shape[1])
+        def evaluate(trial: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            means, derivatives = self._work.slopes(trial, size)
+            stacked = np.concatenate([means[:, None], derivatives], axis=1).reshape(-1, size, size)
+            coefficients = _low_frequencies(stacked, low, dct_t).reshape(count, 5, low * low)
+            values = coefficients[:, 0]
+            differing = np.count_nonzero((values > 0) != targets, axis=1) / (low * low)
+            return values, coefficients[:, 1:].transpose(0, 2, 1), differing
 
         boxes = np.asarray(boxes, dtype=np.float64)
-        current = distances(boxes, targets)
-        step = first_step * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
-        moves = np.concatenate([np.eye(4), -np.eye(4)])  # 8 trials per window
-        repeated = np.repeat(targets, len(moves), axis=0)
-        rows = np.arange(len(boxes))
+        values, jacobian, current = evaluate(boxes)
+        radius = reach * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+        score = _correlation(values, signs)
         for _ in range(rounds):
-            trials = boxes[:, None, :] + moves[None, :, :] * step[:, None, None]
-            found = distances(trials.reshape(-1, 4), repeated).reshape(len(boxes), len(moves))
-            pick = found.argmin(axis=1)
-            better = found[rows, pick] < current
-            boxes = np.where(better[:, None], trials[rows, pick], boxes)
-            current = np.where(better, found[rows, pick], current)
-            step = np.where(better, step, step / 2)
+            step = _correlation_step(values, jacobian, signs) if correlate else _sign_step(values, jacobian, signs)
+            step *= np.minimum(1, radius / np.maximum(np.max(np.abs(step), axis=1), 1e-12))[:, None]
+            trial = boxes + step
+            trial_values, trial_jacobian, found = evaluate(trial)
+            trial_score = _correlation(trial_values, signs)
+            better = trial_score >= score if correlate else found <= current
+            boxes = np.where(better[:, None], trial, boxes)
+            values = np.where(better[:, None], trial_values, values)
+            jacobian = np.where(better[:, None, None], trial_jacobian, jacobian)
+            current = np.where(better, found, current)
+            score = np.where(better, trial_score, score)
+            radius = np.where(better, radius, radius / 2)
         return boxes, current
+
+
+def _sign_step(values: np.ndarray, jacobian: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """A damped Gauss–Newton step on the logistic loss of each coefficient's sign.
+
+    Near the answer: each wrong sign pulls (its logistic slope is near 1), right ones
+    with a wide margin do not, so the step fixes the bits that differ.
+    """
+    scale = np.maximum(0.5 * np.mean(np.abs(values), axis=1, keepdims=True), 1e-6)
+    margins = np.clip(signs * values / scale, -30, 30)
+    wrong = 1 / (1 + np.exp(margins))
+    gradient = -np.einsum("nk,nkp->np", wrong * signs / scale, jacobian)
+    curvature = np.einsum("nk,nkp,nkq->npq", wrong * (1 - wrong) / scale**2, jacobian, jacobian)
+    damping = 1e-3 * np.trace(curvature, axis1=1, axis2=2) / 4 + 1e-12
+    curvature += np.eye(4) * damping[:, None, None]
+    return np.asarray(-np.linalg.solve(curvature, gradient[:, :, None])[:, :, 0])
+
+
+def _correlation(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """Normalised correlation of the coefficients (less the mean) with the target signs."""
+    ac = values[:, 1:]
+    return np.asarray(np.sum(ac * signs[:, 1:], axis=1) / np.maximum(np.linalg.norm(ac, axis=1), 1e-9))
+
+
+def _correlation_step(values: np.ndarray, jacobian: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """The enhanced-correlation (ECC) step towards the target signs, far from the answer.
+
+    Correlating coefficients with signs weighs each frequency by its strength, so the low
+    ones lead and the basin is wide; the closed form is Evangelidis and Psarakis's (2008).
+    """
+    p = values[:, 1:, None].astype(np.float64)
+    r = signs[:, 1:, None].astype(np.float64)
+    g = jacobian[:, 1:, :].astype(np.float64)
+    gt = g.transpose(0, 2, 1)
+    q = gt @ g + np.eye(4) * 1e-9
+    q_inv = np.linalg.inv(q)
+    gp = gt @ p
+    gr = gt @ r
+    p_proj = (gp.transpose(0, 2, 1) @ q_inv @ gp)[:, 0, 0]
+    r_proj = (gr.transpose(0, 2, 1) @ q_inv @ gr)[:, 0, 0]
+    rp_proj = (gr.transpose(0, 2, 1) @ q_inv @ gp)[:, 0, 0]
+    rp = (r.transpose(0, 2, 1) @ p)[:, 0, 0]
+    pp = (p.transpose(0, 2, 1) @ p)[:, 0, 0]
+    ahead = rp > rp_proj
+    denominator = np.where(ahead, rp - rp_proj, 1.0)
+    lam_ahead = (pp - p_proj) / denominator
+    lam_behind = np.maximum(
+        np.sqrt(np.maximum(p_proj, 0) / np.maximum(r_proj, 1e-12)), (rp_proj - rp) / np.maximum(r_proj, 1e-12)
+    )
+    lam = np.where(ahead, lam_ahead, lam_behind)
+    return np.asarray((q_inv @ (gt @ (lam[:, None, None] * r - p)))[:, :, 0])
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class Found:
 
 
 def find_reused(probe: Probe) -> Found | None:
-    """The earliest stored photo (any shop) that the new picture is a copy of, if any.
+    """The stored photo (any shop) that the new picture is a copy of, if any.
 
     Two queries whatever the history's size: the photos sharing MIN_BAND_HITS bands with
     the probe's hashes (one IN over the band keys, read from the covering primary key,
@@ -114,19 +114,27 @@ def find_reused(probe: Probe) -> Found | None:
     )[:MAX_CLOSE]
     if not close:
         return None
-    rows = list(
-        db.session.scalars(
-            select(PhotoFingerprint)
-            .where(PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close]))
-            .order_by(PhotoFingerprint.photo_id)
-        )
-    )
-    found = probe.matches([_fingerprint(row) for row in rows])
-    # The earliest of the copies: the photo first stored is the one that was reused.
-    for row, match in zip(rows, found, strict=True):
-        if match is not None:
-            return Found(row.photo_id, match.detail_distance)
-    return None
+    # With each fingerprint, the photo its photo was itself found a copy of, if any.
+    rows = db.session.execute(
+        select(PhotoFingerprint, Photo.reused_of_id)
+        .outerjoin(Photo, Photo.id == PhotoFingerprint.photo_id)
+        .where(PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close]))
+        .order_by(PhotoFingerprint.photo_id)
+    ).all()
+    found = probe.matches([_fingerprint(row) for row, _ in rows])
+    # The closest of the copies (the earliest on a tie): a display's history can hold a
+    # re-shot so still (a tripod's) that it passes for a copy too, and the original is the
+    # one the new picture lines up with best (README "Evidence"). A copy found that was
+    # itself a reuse stands for the photo it copied: the first stored is the one reused.
+    matched = [
+        (match.detail_distance, row.photo_id, origin)
+        for (row, origin), match in zip(rows, found, strict=True)
+        if match is not None
+    ]
+    if not matched:
+        return None
+    detail_distance, matched_id, origin = min(matched, key=lambda item: (item[0], item[1]))
+    return Found(origin if origin is not None else matched_id, detail_distance)
 
 
 def _fingerprint(row: PhotoFingerprint) -> Fingerprint:

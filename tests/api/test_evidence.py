@@ -197,3 +197,22 @@ def test_capture_times_far_from_completion_are_stale_and_missing_ones_only_noted
     assert untimed["evidence"]["taken_before_window"] is None
     assert _evidence(body, "hanging")["stale"] is True
     assert _evidence(body, "window")["stale"] is True
+
+
+def test_a_copy_of_a_copy_names_the_first_photo_though_it_is_closest_to_the_copy(client, staff_headers, clock):
+    # find_reused names the closest match, and a matched photo that was itself a reuse
+    # stands for the photo it copied: the first stored is the one reused.
+    clock.set_local(2026, 11, 23, 10, 30)
+    first = post_submission(client, staff_headers, submission_form(photos=_photos(folded=jpeg(_shot(12), 92))))
+    original_id = first.get_json()["photos"]["folded"][0]["id"]
+    clock.set_local(2026, 11, 24, 10, 30)
+    copy = COPIES["cropped_mixed_recompressed"](_shot(12))
+    second = post_submission(client, staff_headers, submission_form(photos=_photos(folded=copy)))
+    assert _evidence(second.get_json(), "folded")["reused"]["photo_id"] == original_id
+    clock.set_local(2026, 11, 25, 10, 30)
+
+    again = jpeg(Image.open(io.BytesIO(copy)).convert("RGB"), 95)  # the copy re-saved: closest to the copy
+    third = post_submission(client, staff_headers, submission_form(photos=_photos(folded=again)))
+
+    assert third.status_code == 201, third.get_json()
+    assert _evidence(third.get_json(), "folded")["reused"]["photo_id"] == original_id
