@@ -123,6 +123,10 @@ def main() -> int:
     ]
     if any(rule.rule == "/api/v1/board" for rule in app.url_map.iter_rules()):
         calls.append((f"board, area {AREA}", get(f"/api/v1/board?area={AREA}"), None))
+        # The history ends yesterday, so today's board has nothing in yet (a morning before
+        # opening); yesterday's has every shop's opening and closing checklist in.
+        yesterday = (today - timedelta(days=1)).isoformat()
+        calls.append((f"board, area {AREA}, yesterday", get(f"/api/v1/board?area={AREA}&date={yesterday}"), None))
     if args.only:
         calls = [entry for entry in calls if any(part in entry[0] for part in args.only)]
     print(f"{dialect}: {shops} shops, {rows} submissions; {args.runs} runs each (median / p95, ms)")
