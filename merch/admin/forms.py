@@ -40,6 +40,7 @@ from merch.i18n import LANGUAGE_NAMES, LANGUAGES
 from merch.i18n.request import translators
 from merch.messages.directory import problem_message
 from merch.models import Area, Role, Shop, User
+from merch.services.shops import first_checklist_dates, opening_date_problem
 
 COMMON_TIMEZONES = ("Asia/Shanghai", "Asia/Taipei", "Asia/Hong_Kong", "Asia/Macau", "Asia/Singapore")
 ROLE_CHOICES = (("staff", _l("Staff")), ("supervisor", _l("Supervisor")), ("admin", _l("Admin")))
@@ -155,6 +156,11 @@ class ShopForm(FlaskForm):
         self.opened_day = parse_day(field.data or "")
         if self.opened_day is None:
             raise ValidationError(message(FieldProblem("bad_date", {"value": field.data or ""})))
+        if self.editing is not None:
+            first = first_checklist_dates([self.editing.id]).get(self.editing.id)
+            problem = opening_date_problem(self.opened_day, first)
+            if problem is not None:
+                raise ValidationError(message(problem))
 
     def validate_closed_on(self, field: Field) -> None:
         if not field.data:

@@ -38,6 +38,8 @@ def problem_message(problem: FieldProblem, gettext: Gettext) -> str:
         return gettext("An active shop has no closing date: untick Active or clear the date.")
     if code == "closed_before_opened":
         return gettext("The shop opened on %(opened_on)s: it cannot close before that.") % p
+    if code == "opened_after_checklists":
+        return gettext("This shop has checklists from %(first)s: it cannot have opened after that.") % p
     if code == "closed_in_future":
         return gettext("A closing date cannot be after the shop's today (%(today)s).") % p
     if code == "bad_language":

@@ -29,7 +29,7 @@ from merch.extensions import db
 from merch.models import Area, Role, Shop, User
 from merch.services.areas import create_area
 from merch.services.audit import record_change
-from merch.services.shops import ShopFields, create_shop, update_shop
+from merch.services.shops import ShopFields, create_shop, first_checklist_dates, opening_date_problem, update_shop
 from merch.services.users import UserFields, create_user, update_user
 
 CHUNK = 500
@@ -151,7 +151,16 @@ def _areas_for(
 
 def _check_shops(parsed: ParsedFile, report: ImportReport) -> dict[str, Shop]:
     report.areas_created = _missing_areas({row.area for row in parsed.shops})
-    return _by_code(Shop, Shop.code, (row.code for row in parsed.shops))
+    existing: dict[str, Shop] = _by_code(Shop, Shop.code, (row.code for row in parsed.shops))
+    firsts = first_checklist_dates([shop.id for shop in existing.values()])
+    for row in parsed.shops:
+        shop = existing.get(row.code)
+        if shop is None:
+            continue
+        problem = opening_date_problem(row.opened_on, firsts.get(shop.id))
+        if problem is not None:
+            report.errors.append(RowError(row.line, "opened_on", problem))
+    return existing
 
 
 def _write_shops(rows: list[ShopRow], report: ImportReport, actor: User | None, now: datetime, source: str) -> None:

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import func, select
+
 from merch.checklists import business_date_of
+from merch.directory import FieldProblem
 from merch.extensions import db
-from merch.models import Area, Shop, User
+from merch.models import Area, Shop, Submission, User
 from merch.models.org import DEFAULT_SIZE_SET_TEXT
+from merch.rulebook import SHIFTS
 from merch.services.audit import record_change
 
 
@@ -31,6 +35,31 @@ class ShopFields:
     # Smallest first; None keeps a shop's set (an import without the column), or gives a
     # new shop the default one.
     size_set: tuple[str, ...] | None = None
+
+
+def first_checklist_dates(shop_ids: list[int]) -> dict[int, date]:
+    """Each shop's earliest opening or closing checklist's business date (shops with none
+    are left out)."""
+    if not shop_ids:
+        return {}
+    rows = db.session.execute(
+        select(Submission.shop_id, func.min(Submission.business_date))
+        .where(Submission.shop_id.in_(shop_ids), Submission.shift.in_(SHIFTS))
+        .group_by(Submission.shop_id)
+    ).all()
+    return {shop_id: first for shop_id, first in rows}
+
+
+def opening_date_problem(opened_on: date, first_checklist: date | None) -> FieldProblem | None:
+    """Why ``opened_on`` cannot be a shop's opening date, given its earliest checklist.
+
+    A shop has no checklists before it opened (display-rules.md): a date after one already
+    submitted would leave that checklist counted as submitted but never due, and the
+    rankings' ``submitted + missed = due`` would no longer hold.
+    """
+    if first_checklist is not None and opened_on > first_checklist:
+        return FieldProblem("opened_after_checklists", {"first": first_checklist.isoformat()})
+    return None
 
 
 def shop_snapshot(shop: Shop) -> dict[str, Any]:

@@ -248,3 +248,28 @@ def test_a_bad_closing_date_is_refused_in_the_admins_language(client, clock, sig
     assert garbage[0] == 422 and "不是日期" in garbage[1]
     db.session.refresh(shop)
     assert shop.active and shop.closed_on is None
+
+
+def test_an_opening_date_after_the_shops_first_checklist_is_refused_in_the_admins_language(
+    client, clock, signed_in_admin
+):
+    shop = factories.make_shop("ZZ001")
+    factories.make_submission(shop, date(2026, 11, 10), "opening", "80.0")
+    db.session.commit()
+
+    def edit(language, opened_on):
+        signed_in_admin.language = language
+        db.session.commit()
+        page = post_form(client, "/admin/shops/ZZ001", _edit_form(shop, opened_on=opened_on))
+        return page.status_code, page.get_data(as_text=True)
+
+    later = edit("en", "2026-11-11")
+    later_zh = edit("zh-Hant", "2026-11-20")
+    same_day = edit("en", "2026-11-10")
+
+    # A checklist counted as submitted but never due would make the rankings' missed negative.
+    assert later[0] == 422 and "This shop has checklists from 2026-11-10" in later[1]
+    assert later_zh[0] == 422 and "這家店從 2026-11-10 起已有檢查表" in later_zh[1]
+    assert same_day[0] == 302
+    db.session.refresh(shop)
+    assert shop.opened_on == date(2026, 11, 10)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from merch.directory import FileRefused, decode_csv, parse_csv
 from merch.extensions import db
 from merch.models import ApiToken, Area, AuditEntry, Shop, User
+from tests import factories
 
 SHOPS = (
     "code,name,area,timezone,opens,closes,language,opened_on\n"
@@ -216,3 +217,19 @@ def test_passwords_are_hashed_with_no_transaction_open(runner, write_file, monke
 
     assert result.exit_code == 0, result.output
     assert seen == [False]
+
+
+def test_reimport_cannot_move_a_shops_opening_after_its_first_checklist(runner, write_file):
+    runner.invoke(args=["import", str(write_file("shops.csv", SHOPS.encode()))])
+    shop = db.session.scalar(select(Shop).where(Shop.code == "TP001"))
+    factories.make_submission(shop, date(2026, 2, 3), "closing", "90.0")
+    db.session.commit()
+    later = SHOPS.replace("zh-Hant,2026-02-01", "zh-Hant,2026-03-01")
+
+    result = runner.invoke(args=["import", str(write_file("later.csv", later.encode()))])
+
+    assert result.exit_code != 0
+    assert "line 2, opened_on: This shop has checklists from 2026-02-03" in result.output
+    assert db.session.scalar(select(Shop.opened_on).where(Shop.code == "TP001")) == date(2026, 2, 1)
+    new_shop = SHOPS.splitlines()[0] + "\nTP002,新店,TW-TP,Asia/Taipei,11:00,21:30,zh-Hant,2026-03-01\n"
+    assert runner.invoke(args=["import", str(write_file("new.csv", new_shop.encode()))]).exit_code == 0
