@@ -195,6 +195,30 @@ def _blend(first: np.ndarray, first_weight: np.ndarray, second: np.ndarray, seco
     return first
 
 
+class _GridPoints:
+    """Where the corners of size×size grids over ``boxes`` fall in a summed-area table.
+
+    The table is read at each grid corner by bilinear interpolation: four gathers of
+    n × (size+1) × (size+1) points (``flat[top]``, ``flat[top + 1]``, ``flat[top + stride]``,
+    ``flat[top + stride + 1]``), never a whole row of the table per window.
+    """
+
+    __slots__ = ("flat", "steps", "stride", "top", "x_frac", "xs", "y_frac", "ys")
+
+    def __init__(self, table: np.ndarray, boxes: np.ndarray, size: int) -> None:
+        height, width = table.shape[0] - 1, table.shape[1] - 1
+        self.steps = np.linspace(0.0, 1.0, size + 1)
+        self.xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * self.steps, 0, width)
+        self.ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * self.steps, 0, height)
+        y_low = np.minimum(np.floor(self.ys).astype(np.intp), height - 1)
+        x_low = np.minimum(np.floor(self.xs).astype(np.intp), width - 1)
+        self.y_frac = (self.ys - y_low).astype(np.float32)[:, :, None]
+        self.x_frac = (self.xs - x_low).astype(np.float32)[:, None, :]
+        self.stride = table.shape[1]
+        self.flat = table.reshape(-1)
+        self.top = (y_low * self.stride)[:, :, None] + x_low[:, None, :]
+
+
 class _Work:
     """The grey working copy and its summed-area tables.
 
@@ -223,20 +247,10 @@ class _Work:
         table = self.coarse if coarse else self.table
         if coarse:
             boxes = boxes * self.scale
-        height, width = table.shape[0] - 1, table.shape[1] - 1
-        steps = np.linspace(0.0, 1.0, size + 1)
-        xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
-        ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
-        # The table read at each grid corner by bilinear interpolation: four gathers of
-        # n × (size+1) × (size+1) points, never a whole row of the table per window.
-        y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
-        x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
-        y_frac = (ys - y_low).astype(np.float32)[:, :, None]
-        x_frac = (xs - x_low).astype(np.float32)[:, None, :]
+        points = _GridPoints(table, boxes, size)
+        xs, ys, x_frac, y_frac = points.xs, points.ys, points.x_frac, points.y_frac
+        flat, top, stride = points.flat, points.top, points.stride
         x_rest, y_rest = 1 - x_frac, 1 - y_frac
-        stride = table.shape[1]
-        flat = table.reshape(-1)
-        top = (y_low * stride)[:, :, None] + x_low[:, None, :]
         upper = _blend(flat[top], x_rest, flat[top + 1], x_frac)
         lower = _blend(flat[top + stride], x_rest, flat[top + stride + 1], x_frac)
         corners = _blend(upper, y_rest, lower, y_frac)
@@ -254,18 +268,9 @@ class _Work:
         integral. The same four gathers as ``grids``: the slopes cost little more.
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-        table = self.table
-        height, width = table.shape[0] - 1, table.shape[1] - 1
-        steps = np.linspace(0.0, 1.0, size + 1)
-        xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
-        ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
-        y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
-        x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
-        y_frac = (ys - y_low).astype(np.float32)[:, :, None]
-        x_frac = (xs - x_low).astype(np.float32)[:, None, :]
-        stride = table.shape[1]
-        flat = table.reshape(-1)
-        top = (y_low * stride)[:, :, None] + x_low[:, None, :]
+        points = _GridPoints(self.table, boxes, size)
+        steps, x_frac, y_frac = points.steps, points.x_frac, points.y_frac
+        flat, top, stride = points.flat, points.top, points.stride
         top_left, top_right = flat[top], flat[top + 1]
         bottom_left, bottom_right = flat[top + stride], flat[top + stride + 1]
         # All in float32: the corners carry float32's rounding already, and differences of
