@@ -557,17 +557,21 @@ class Probe:
         near = np.bitwise_count(self._core_hash_array()[None, :] ^ cores[:, None])
         pool = np.argsort(near, axis=1, kind="stable")[:, :START_POOL]
         pooled, position = np.unique(pool, return_inverse=True)
-        coarse = _sign_bits(self._work.grids(np.array(self.windows)[pooled], SEARCH_SIZE), SEARCH_LOW)
-        differing = np.count_nonzero(
-            coarse[position.reshape(pool.shape)] != _corner(full, SEARCH_LOW)[:, None, :], axis=2
-        )
+        windows = np.array(self.windows)
+        corner = _corner(full, SEARCH_LOW)
+        coarse = _sign_bits(self._work.grids(windows[pooled], SEARCH_SIZE), SEARCH_LOW)
+        differing = np.count_nonzero(coarse[position.reshape(pool.shape)] != corner[:, None, :], axis=2)
         picked = np.argsort(differing, axis=1, kind="stable")[:, :SEARCH_STARTS]
         starts = np.take_along_axis(pool, picked, axis=1)
         owner = np.repeat(np.arange(len(usable)), starts.shape[1])
-        starting = np.array(self.windows)[starts.reshape(-1)]
-        corner = _corner(full, SEARCH_LOW)
         boxes, found = self._align(
-            starting, corner[owner], SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS[0], SEARCH_REACH[0], correlate=True
+            windows[starts.reshape(-1)],
+            corner[owner],
+            SEARCH_SIZE,
+            SEARCH_LOW,
+            SEARCH_ROUNDS[0],
+            SEARCH_REACH[0],
+            correlate=True,
         )
         per_start = starts.shape[1]
         boxes = boxes[np.arange(len(usable)) * per_start + found.reshape(-1, per_start).argmin(axis=1)]
@@ -577,9 +581,10 @@ class Probe:
         boxes, found = self._align(
             boxes[kept], _corner(full[kept], RANK_LOW), RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH
         )
-        checked = kept[np.argsort(found, kind="stable")[:CHECKED]]
+        closest = np.argsort(found, kind="stable")[:CHECKED]
+        checked = kept[closest]
         boxes, final = self._align(
-            boxes[np.argsort(found, kind="stable")[:CHECKED]],
+            boxes[closest],
             full[checked],
             DETAIL_SIZE,
             DETAIL_LOW,
