@@ -110,6 +110,24 @@ def test_export_is_a_csv_attachment_with_a_bom_and_one_row_per_item(client, staf
     assert {row["status"] for row in rows} == {"submitted", "sent_back"}
 
 
+def test_export_lists_each_checklists_items_in_their_display_order_not_by_key(client, staff, history):
+    # The history's 50.0 opening answered stack_count, hang_count, window_clean in that order:
+    # not alphabetical, which is the order the database's (submission, key) index hands them back.
+    rows = read_csv(
+        client.get("/api/v1/export?from=2026-11-22&to=2026-11-23", headers=api_login(client, staff.username))
+    )
+
+    keys_by_submission: dict[str, list[str]] = {}
+    for row in rows:
+        keys_by_submission.setdefault(row["score"] + " " + row["status"], []).append(row["key"])
+    assert keys_by_submission == {
+        "50 submitted": ["stack_count", "hang_count", "window_clean"],
+        "75 submitted": ["stack_count", "window_clean"],
+        "40 sent_back": ["hang_count", "window_clean"],
+        "100 submitted": ["window_clean"],
+    }
+
+
 def test_export_neutralises_cells_a_spreadsheet_would_evaluate(client, history):
     shop = history
     shop.name = '=HYPERLINK("http://x")'
