@@ -80,6 +80,11 @@ SEARCH_REACH = (0.03, 0.01)
 # further (about half of a display's hand-held re-shots). README "Evidence".
 SEARCH_KEEP = 0.08
 RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 2, 0.01  # the candidates ranked on 64×64 grids
+# Where the coarse level left them, before any 64×64 step, every copy of the labelled set
+# (1600×1200 and 640×480) has at most 0.115 of its 1,024 bits differing from its original,
+# and about two in three of a display's alike shots more than RANK_KEEP: those take no
+# 64×64 steps (the steps are most of the close call's cost). README "Evidence".
+RANK_KEEP = 0.14
 CHECKED = 3  # candidates, closest after the 64×64 level, aligned and judged at full detail
 FINAL_ROUNDS, FINAL_REACH = 2, 0.004
 FINAL_MARGIN, FINAL_MORE_ROUNDS = 1.3, 6  # more steps for a candidate within 30 % over DETAIL_MATCH
@@ -584,7 +589,8 @@ class Probe:
         core hash, the one whose coarse bits are closest): on 32×32 grids against the
         16×16 corner of its detail bits, by correlation steps and then sign steps;
         candidates still far off there are dropped (SEARCH_KEEP); the rest on 64×64 grids
-        against the 32×32 corner, where a copy's original is clearly the closest of a
+        against the 32×32 corner (those far off before any step there take none:
+        RANK_KEEP), where a copy's original is clearly the closest of a
         display's alike shots, and the CHECKED closest on the full 128×128 grid, where
         their 2,304 detail bits decide. The cost is a few grids per candidate per level,
         not the hundreds an edge-by-edge search samples.
@@ -652,8 +658,19 @@ class Probe:
         )
         kept = np.argsort(aligned.differing, kind="stable")
         kept = kept[: max(CHECKED, int(np.count_nonzero(aligned.differing <= SEARCH_KEEP)))]
+        targets = _corner(full[kept], RANK_LOW)
+        aligned = self._align(aligned.boxes[kept], targets, RANK_SIZE, RANK_LOW, 0, RANK_REACH, more=True)
+        ranked = np.argsort(aligned.differing, kind="stable")
+        ranked = ranked[: max(CHECKED, int(np.count_nonzero(aligned.differing <= RANK_KEEP)))]
+        kept = kept[ranked]
         aligned = self._align(
-            aligned.boxes[kept], _corner(full[kept], RANK_LOW), RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH
+            aligned.boxes[ranked],
+            targets[ranked],
+            RANK_SIZE,
+            RANK_LOW,
+            RANK_ROUNDS,
+            RANK_REACH,
+            start=aligned.take(ranked),
         )
         closest = np.argsort(aligned.differing, kind="stable")[:CHECKED]
         checked = kept[closest]
