@@ -342,7 +342,9 @@ def close(runs: int) -> None:
                         stored = stored[1:] + stored[:1]
                     cpus, walls = [], []
                     for _ in range(runs):
-                        fresh = replace(probe_, _core_array=None)  # its lookup array made anew each time
+                        fresh = replace(
+                            probe_, _core_array=None, _whole_array=None
+                        )  # its lookup arrays made anew each time
                         start, start_cpu = time.perf_counter(), time.process_time()
                         found = fresh.matches(stored)
                         walls.append(time.perf_counter() - start)

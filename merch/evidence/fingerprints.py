@@ -80,6 +80,11 @@ SEARCH_REACH = (0.03, 0.01)
 # further (about half of a display's hand-held re-shots). README "Evidence".
 SEARCH_KEEP = 0.08
 RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 2, 0.01  # the candidates ranked on 64×64 grids
+# Where the coarse level left them, before any 64×64 step, every copy of the labelled set
+# (1600×1200 and 640×480) has at most 0.115 of its 1,024 bits differing from its original,
+# and about two in three of a display's alike shots more than RANK_KEEP: those take no
+# 64×64 steps (the steps are most of the close call's cost). README "Evidence".
+RANK_KEEP = 0.14
 CHECKED = 3  # candidates, closest after the 64×64 level, aligned and judged at full detail
 FINAL_ROUNDS, FINAL_REACH = 2, 0.004
 FINAL_MARGIN, FINAL_MORE_ROUNDS = 1.3, 6  # more steps for a candidate within 30 % over DETAIL_MATCH
@@ -258,28 +263,34 @@ class _Work:
         areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
         return (sums / np.maximum(areas, 1e-9)).astype(np.float32)
 
-    def slopes(self, boxes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Box means of ``boxes`` on size×size grids and how they change with each box edge.
+    def frequencies(
+        self, boxes: np.ndarray, size: int, low: int, *, slopes: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The low×low lowest DCT frequencies of box means on size×size grids, and their slopes.
 
-        The means as ``grids`` gives them (n × size × size), and their derivatives with
-        respect to x0, y0, x1, y1 (n × 4 × size × size), exact for the table's bilinear
-        interpolation: a cell's sum moves with its corners, and a corner's move along x
-        adds the column integral there (the table's slope along x), along y the row
-        integral. The same four gathers as ``grids``: the slopes cost little more.
+        The frequencies (n × low², as ``_sign_bits`` orders them) of the means ``grids``
+        gives, and with ``slopes`` their derivatives with respect to each box's x0, y0, x1,
+        y1 (n × low² × 4), exact for the table's bilinear interpolation: a cell's sum moves
+        with its corners, and a corner's move along x adds the column integral there (the
+        table's slope along x), along y the row integral. The same four gathers as
+        ``grids``: the slopes cost little more. Without ``slopes`` (the last trial of an
+        alignment, whose slopes no step uses) the column integrals are not made.
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        count = len(boxes)
         points = _GridPoints(self.table, boxes, size)
-        steps, x_frac, y_frac = points.steps, points.x_frac, points.y_frac
+        x_frac, y_frac = points.x_frac, points.y_frac
         flat, top, stride = points.flat, points.top, points.stride
         top_left, top_right = flat[top], flat[top + 1]
         bottom_left, bottom_right = flat[top + stride], flat[top + stride + 1]
         # All in float32: the corners carry float32's rounding already, and differences of
         # them are exact, so float64 would buy nothing here.
         right_top = top_right - top_left
-        slope_x = bottom_right - bottom_left  # along the bottom row, for now
-        slope_x -= right_top
-        slope_x *= y_frac
-        slope_x += right_top  # the table's slope along x at each corner: a column integral
+        if slopes:
+            slope_x = bottom_right - bottom_left  # along the bottom row, for now
+            slope_x -= right_top
+            slope_x *= y_frac
+            slope_x += right_top  # the table's slope along x at each corner: a column integral
         upper = right_top * x_frac
         upper += top_left
         slope_y = bottom_right - bottom_left
@@ -292,29 +303,60 @@ class _Work:
         area = (widths * heights / size**2).astype(np.float32)[:, None, None]
         means = np.diff(np.diff(corners, axis=1), axis=2)
         means /= area
+        dct_t = _low_dct(size, low)
+        values = _low_frequencies(means, low, dct_t)  # n × low × low
+        if not slopes:
+            return values.reshape(count, -1), None
         # Per cell: the column integrals along its left and right edges, the row integrals
         # along its top and bottom edges; an edge at grid line j moves by (1 - j/size) of a
-        # move of the box's first edge and j/size of its second.
+        # move of the box's first edge and j/size of its second. Those weights are a
+        # (size+1) × size matrix per edge, so each slope's low frequencies are two matrix
+        # products on the integrals (``_edge_dct``), never a size×size derivative grid.
         columns = np.diff(slope_x, axis=1)
         columns /= area  # n × size × (size+1)
         rows = np.diff(slope_y, axis=2)
         rows /= area  # n × (size+1) × size
-        share = steps.astype(np.float32)
-        rest = 1 - share
-        per_width = means / widths.astype(np.float32)[:, None, None]
-        per_height = means / heights.astype(np.float32)[:, None, None]
-        derivatives = np.empty((len(boxes), 4, size, size), dtype=np.float32)
-        left, right = columns[:, :, :-1], columns[:, :, 1:]
-        above, below = rows[:, :-1, :], rows[:, 1:, :]
-        np.subtract(right * rest[1:], left * rest[:-1], out=derivatives[:, 0])
-        derivatives[:, 0] += per_width
-        np.subtract(below * rest[1:, None], above * rest[:-1, None], out=derivatives[:, 1])
-        derivatives[:, 1] += per_height
-        np.subtract(right * share[1:], left * share[:-1], out=derivatives[:, 2])
-        derivatives[:, 2] -= per_width
-        np.subtract(below * share[1:, None], above * share[:-1, None], out=derivatives[:, 3])
-        derivatives[:, 3] -= per_height
-        return means, derivatives
+        edges = _edge_dct(size, low)  # (size+1) × 2·low: first edge's weights, then second's
+        along_x = (columns.reshape(count * size, size + 1) @ edges).reshape(count, size, 2 * low)
+        along_x = np.ascontiguousarray(along_x.transpose(0, 2, 1)).reshape(count * 2 * low, size) @ dct_t
+        along_x = along_x.reshape(count, 2 * low, low)  # [edge frequency v, u]
+        along_y = (rows.reshape(count * (size + 1), size) @ dct_t).reshape(count, size + 1, low)
+        along_y = np.ascontiguousarray(along_y.transpose(0, 2, 1)).reshape(count * low, size + 1) @ edges
+        along_y = along_y.reshape(count, low, 2 * low)  # [v, edge frequency u]
+        # A box's size enters every cell's mean too (the mean is a sum over the area).
+        per_width = values / widths.astype(np.float32)[:, None, None]
+        per_height = values / heights.astype(np.float32)[:, None, None]
+        jacobian = np.empty((count, low, low, 4), dtype=np.float32)
+        np.add(along_x[:, :low].transpose(0, 2, 1), per_width, out=jacobian[..., 0])
+        np.add(along_y[:, :, :low].transpose(0, 2, 1), per_height, out=jacobian[..., 1])
+        np.subtract(along_x[:, low:].transpose(0, 2, 1), per_width, out=jacobian[..., 2])
+        np.subtract(along_y[:, :, low:].transpose(0, 2, 1), per_height, out=jacobian[..., 3])
+        return values.reshape(count, -1), jacobian.reshape(count, low * low, 4)
+
+
+@cache
+def _low_dct(size: int, low: int) -> np.ndarray:
+    """The transposed low rows of the DCT matrix, as ``_low_frequencies`` takes them."""
+    return np.ascontiguousarray(_dct_matrix(size)[:low].T)
+
+
+@cache
+def _edge_dct(size: int, low: int) -> np.ndarray:
+    """How a box edge's move reaches the low frequencies through the cells' edge integrals.
+
+    For the box's first edge (x0 or y0) a cell edge at grid line j moves by (1 - j/size),
+    for its second by j/size; a cell gains at its far edge and loses at its near one.
+    Those (size+1) × size weights times the transposed low DCT rows, side by side.
+    """
+    share = np.linspace(0.0, 1.0, size + 1)
+    lines = np.arange(size)
+    weights = []
+    for moved in (1 - share, share):
+        matrix = np.zeros((size + 1, size))
+        matrix[lines + 1, lines] = moved[1:]
+        matrix[lines, lines] = -moved[:-1]
+        weights.append(matrix @ _dct_matrix(size)[:low].T.astype(np.float64))
+    return np.ascontiguousarray(np.concatenate(weights, axis=1).astype(np.float32))
 
 
 @cache
@@ -510,15 +552,30 @@ class Probe:
     windows: list[tuple[float, float, float, float]]  # the core window of each core hash
     _work: _Work
     _core_array: np.ndarray | None = None  # core_hashes as uint64, made at the first close call
+    _whole_array: np.ndarray | None = None  # whole_hashes as uint64, likewise
 
     def lookup_hashes(self) -> set[int]:
         """Every 64-bit hash an earlier copy of this picture may be stored under."""
         return {*self.whole_hashes, *self.core_hashes}
 
     def candidate_distance(self, stored_phash: int, stored_core: int) -> int:
-        whole = min(hamming(h, stored_phash) for h in self.whole_hashes)
-        core = min(hamming(h, stored_core) for h in self.core_hashes)
-        return min(whole, core)
+        """The best Hamming distance of a stored photo's two hashes to the probe's."""
+        return int(self.candidate_distances([stored_phash], [stored_core])[0])
+
+    def candidate_distances(self, stored_phashes: Sequence[int], stored_cores: Sequence[int]) -> np.ndarray:
+        """``candidate_distance`` of many stored photos at once (an int array).
+
+        One XOR and popcount over candidates × the probe's hashes: a probe has a few
+        hundred core windows, and a Python ``hamming`` per pair cost ~40 µs a candidate,
+        2–3 ms for a display's 64 alike shots, once in the lookup and again in ``matches``.
+        """
+        if self._whole_array is None:
+            self._whole_array = np.array(self.whole_hashes, dtype=np.uint64)
+        phashes = np.array([unsigned(value) for value in stored_phashes], dtype=np.uint64)
+        cores = np.array([unsigned(value) for value in stored_cores], dtype=np.uint64)
+        whole = np.bitwise_count(phashes[:, None] ^ self._whole_array[None, :]).min(axis=1, initial=64)
+        core = np.bitwise_count(cores[:, None] ^ self._core_hash_array()[None, :]).min(axis=1, initial=64)
+        return np.minimum(whole, core).astype(np.int64)
 
     def match(self, stored: Fingerprint) -> Match | None:
         """The stored photo, if the new picture is a copy of it; else None."""
@@ -532,20 +589,36 @@ class Probe:
         core hash, the one whose coarse bits are closest): on 32×32 grids against the
         16×16 corner of its detail bits, by correlation steps and then sign steps;
         candidates still far off there are dropped (SEARCH_KEEP); the rest on 64×64 grids
-        against the 32×32 corner, where a copy's original is clearly the closest of a
+        against the 32×32 corner (those far off before any step there take none:
+        RANK_KEEP), where a copy's original is clearly the closest of a
         display's alike shots, and the CHECKED closest on the full 128×128 grid, where
         their 2,304 detail bits decide. The cost is a few grids per candidate per level,
         not the hundreds an edge-by-edge search samples.
         """
+        hash_distances, judged = self.detail_distances(stored)
         result: list[Match | None] = [None] * len(stored)
-        hash_distances = [self.candidate_distance(candidate.phash, candidate.core) for candidate in stored]
+        for index, distance in judged.items():
+            if distance <= DETAIL_MATCH:
+                result[index] = Match(detail_distance=round(distance, 4), hash_distance=hash_distances[index])
+        return result
+
+    def detail_distances(self, stored: Sequence[Fingerprint]) -> tuple[list[int], dict[int, float]]:
+        """The close calls behind ``matches``: each candidate's hash distance, and the share
+        of detail bits that differ for those judged at full detail (by their index).
+
+        Kept apart so the margins can be read on both sides of ``DETAIL_MATCH`` (a re-shot's
+        distance too, not only a copy's): README "Evidence".
+        """
+        hash_distances = self.candidate_distances(
+            [candidate.phash for candidate in stored], [candidate.core for candidate in stored]
+        ).tolist()
         usable = [
             index
             for index, candidate in enumerate(stored)
             if len(candidate.detail) * 8 == DETAIL_LOW * DETAIL_LOW and hash_distances[index] <= CANDIDATE_DISTANCE
         ]
         if not usable:
-            return result
+            return hash_distances, {}
         full = np.array([np.unpackbits(np.frombuffer(stored[index].detail, dtype=np.uint8)) for index in usable])
         full = full.astype(bool)
         # Start windows: per candidate, of the START_POOL probe windows whose core hash is
@@ -564,7 +637,9 @@ class Probe:
         picked = np.argsort(differing, axis=1, kind="stable")[:, :SEARCH_STARTS]
         starts = np.take_along_axis(pool, picked, axis=1)
         owner = np.repeat(np.arange(len(usable)), starts.shape[1])
-        boxes, found = self._align(
+        # The correlation steps hand their windows, with the frequencies and slopes there,
+        # to the sign steps at the same level: nothing is sampled twice.
+        aligned = self._align(
             windows[starts.reshape(-1)],
             corner[owner],
             SEARCH_SIZE,
@@ -572,38 +647,53 @@ class Probe:
             SEARCH_ROUNDS[0],
             SEARCH_REACH[0],
             correlate=True,
+            more=True,
         )
         per_start = starts.shape[1]
-        boxes = boxes[np.arange(len(usable)) * per_start + found.reshape(-1, per_start).argmin(axis=1)]
-        boxes, found = self._align(boxes, corner, SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS[1], SEARCH_REACH[1])
-        kept = np.argsort(found, kind="stable")
-        kept = kept[: max(CHECKED, int(np.count_nonzero(found <= SEARCH_KEEP)))]
-        boxes, found = self._align(
-            boxes[kept], _corner(full[kept], RANK_LOW), RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH
+        aligned = aligned.take(
+            np.arange(len(usable)) * per_start + aligned.differing.reshape(-1, per_start).argmin(axis=1)
         )
-        closest = np.argsort(found, kind="stable")[:CHECKED]
+        aligned = self._align(
+            aligned.boxes, corner, SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS[1], SEARCH_REACH[1], start=aligned
+        )
+        kept = np.argsort(aligned.differing, kind="stable")
+        kept = kept[: max(CHECKED, int(np.count_nonzero(aligned.differing <= SEARCH_KEEP)))]
+        targets = _corner(full[kept], RANK_LOW)
+        aligned = self._align(aligned.boxes[kept], targets, RANK_SIZE, RANK_LOW, 0, RANK_REACH, more=True)
+        ranked = np.argsort(aligned.differing, kind="stable")
+        ranked = ranked[: max(CHECKED, int(np.count_nonzero(aligned.differing <= RANK_KEEP)))]
+        kept = kept[ranked]
+        aligned = self._align(
+            aligned.boxes[ranked],
+            targets[ranked],
+            RANK_SIZE,
+            RANK_LOW,
+            RANK_ROUNDS,
+            RANK_REACH,
+            start=aligned.take(ranked),
+        )
+        closest = np.argsort(aligned.differing, kind="stable")[:CHECKED]
         checked = kept[closest]
-        boxes, final = self._align(
-            boxes[closest],
+        aligned = self._align(
+            aligned.boxes[closest],
             full[checked],
             DETAIL_SIZE,
             DETAIL_LOW,
             FINAL_ROUNDS,
             FINAL_REACH,
         )
+        final = aligned.differing
         # A candidate just over the line gets more steps: a small or re-compressed copy
         # converges slowly (its cells are a pixel or two), a re-shot lies far beyond.
         close = np.flatnonzero((final > DETAIL_MATCH) & (final <= DETAIL_MATCH * FINAL_MARGIN))
         if len(close):
-            _, again = self._align(
-                boxes[close], full[checked[close]], DETAIL_SIZE, DETAIL_LOW, FINAL_MORE_ROUNDS, FINAL_REACH / 2
+            again = self._align(
+                aligned.boxes[close], full[checked[close]], DETAIL_SIZE, DETAIL_LOW, FINAL_MORE_ROUNDS, FINAL_REACH / 2
             )
-            final[close] = np.minimum(final[close], again)
-        for candidate, distance in zip(checked.tolist(), final.tolist(), strict=True):
-            if distance <= DETAIL_MATCH:
-                index = usable[candidate]
-                result[index] = Match(detail_distance=round(distance, 4), hash_distance=hash_distances[index])
-        return result
+            final[close] = np.minimum(final[close], again.differing)
+        return hash_distances, {
+            usable[candidate]: distance for candidate, distance in zip(checked.tolist(), final.tolist(), strict=True)
+        }
 
     def _core_hash_array(self) -> np.ndarray:
         if self._core_array is None:
@@ -620,46 +710,75 @@ class Probe:
         reach: float,
         *,
         correlate: bool = False,
-    ) -> tuple[np.ndarray, np.ndarray]:
+        start: _Aligned | None = None,
+        more: bool = False,
+    ) -> _Aligned:
         """Each window moved by damped Gauss–Newton steps to bring its sign bits to its target.
 
         The share of differing bits has no slope to follow, so each step minimises a smooth
         stand-in: the logistic loss of each low frequency's coefficient against the sign
         it should have, linearised through the coefficients' derivatives with respect to
-        the four box edges (``_Work.slopes``). A step is kept when it leaves no more bits
-        differing, else the window stays and its reach halves; the first reach is a share
-        of the window's size. The windows found and their shares of differing bits.
+        the four box edges (``_Work.frequencies``). A step is kept when it leaves no more
+        bits differing, else the window stays and its reach halves; the first reach is a
+        share of the window's size. ``start``: these windows already evaluated at this
+        level (by an alignment with ``more``, which keeps the slopes of its last trial for
+        the steps that follow); without ``more`` the last trial's slopes are not made.
         """
-        count = len(boxes)
         signs = np.where(targets, np.float32(1), np.float32(-1))
-        dct_t = np.ascontiguousarray(_dct_matrix(size)[:low].T)
 
-        def evaluate(trial: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            means, derivatives = self._work.slopes(trial, size)
-            stacked = np.concatenate([means[:, None], derivatives], axis=1).reshape(-1, size, size)
-            coefficients = _low_frequencies(stacked, low, dct_t).reshape(count, 5, low * low)
-            values = coefficients[:, 0]
-            differing = np.count_nonzero((values > 0) != targets, axis=1) / (low * low)
-            return values, coefficients[:, 1:].transpose(0, 2, 1), differing
+        def differing(values: np.ndarray) -> np.ndarray:
+            return np.asarray(np.count_nonzero((values > 0) != targets, axis=1) / (low * low))
 
         boxes = np.asarray(boxes, dtype=np.float64)
-        values, jacobian, current = evaluate(boxes)
+        if start is None:
+            values, slopes = self._work.frequencies(boxes, size, low)
+            current = differing(values)
+        else:
+            values, slopes, current = start.values, start.jacobian, start.differing
+        assert slopes is not None
+        jacobian: np.ndarray | None = slopes
         radius = reach * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
         score = _correlation(values, signs)
-        for _ in range(rounds):
+        for round_ in range(rounds):
+            assert jacobian is not None
             step = _correlation_step(values, jacobian, signs) if correlate else _sign_step(values, jacobian, signs)
             step *= np.minimum(1, radius / np.maximum(np.max(np.abs(step), axis=1), 1e-12))[:, None]
             trial = boxes + step
-            trial_values, trial_jacobian, found = evaluate(trial)
+            needed = more or round_ < rounds - 1  # the last trial's slopes only for later steps
+            trial_values, trial_jacobian = self._work.frequencies(trial, size, low, slopes=needed)
+            found = differing(trial_values)
             trial_score = _correlation(trial_values, signs)
             better = trial_score >= score if correlate else found <= current
             boxes = np.where(better[:, None], trial, boxes)
             values = np.where(better[:, None], trial_values, values)
-            jacobian = np.where(better[:, None, None], trial_jacobian, jacobian)
+            if trial_jacobian is not None and jacobian is not None:
+                jacobian = np.where(better[:, None, None], trial_jacobian, jacobian)
+            else:
+                jacobian = None
             current = np.where(better, found, current)
             score = np.where(better, trial_score, score)
             radius = np.where(better, radius, radius / 2)
-        return boxes, current
+        return _Aligned(boxes, values, jacobian, current)
+
+
+@dataclass(frozen=True)
+class _Aligned:
+    """Windows after an alignment: where they are, and their low frequencies there.
+
+    ``jacobian``: the frequencies' slopes, kept only when more steps follow at the same
+    level (``Probe._align``'s ``more``); ``differing``: each one's share of sign bits
+    that differ from its target.
+    """
+
+    boxes: np.ndarray
+    values: np.ndarray
+    jacobian: np.ndarray | None
+    differing: np.ndarray
+
+    def take(self, index: np.ndarray) -> _Aligned:
+        """The windows at ``index``, in that order."""
+        jacobian = None if self.jacobian is None else self.jacobian[index]
+        return _Aligned(self.boxes[index], self.values[index], jacobian, self.differing[index])
 
 
 def _sign_step(values: np.ndarray, jacobian: np.ndarray, signs: np.ndarray) -> np.ndarray:

@@ -107,10 +107,13 @@ def find_reused(probe: Probe) -> Found | None:
             hits, hits.c.photo_id == PhotoFingerprint.photo_id
         )
     ).all()
+    distances = probe.candidate_distances(
+        [unsigned(row.phash) for row in candidates], [unsigned(row.core) for row in candidates]
+    )
     close = sorted(
-        (distance, photo_id)
-        for photo_id, phash, core in candidates
-        if (distance := probe.candidate_distance(unsigned(phash), unsigned(core))) <= CANDIDATE_DISTANCE
+        (distance, row.photo_id)
+        for row, distance in zip(candidates, distances.tolist(), strict=True)
+        if distance <= CANDIDATE_DISTANCE
     )[:MAX_CLOSE]
     if not close:
         return None
