@@ -280,20 +280,23 @@ class _Work:
         count = len(boxes)
         points = _GridPoints(self.table, boxes, size)
         x_frac, y_frac = points.x_frac, points.y_frac
-        flat, top, stride = points.flat, points.top, points.stride
-        top_left, top_right = flat[top], flat[top + 1]
-        bottom_left, bottom_right = flat[top + stride], flat[top + stride + 1]
+        # The four table values around each corner in one gather of 16-byte rows
+        # (``_cells``), not four gathers of single floats: the same values, at about a
+        # third of the cost.
+        around = np.take(self._cells(), points.top, axis=0)
+        top_left, top_right = around[..., 0], around[..., 1]
+        bottom_left, bottom_right = around[..., 2], around[..., 3]
         # All in float32: the corners carry float32's rounding already, and differences of
         # them are exact, so float64 would buy nothing here.
         right_top = top_right - top_left
+        bottom = bottom_right - bottom_left
         if slopes:
-            slope_x = bottom_right - bottom_left  # along the bottom row, for now
-            slope_x -= right_top
+            slope_x = bottom - right_top  # the difference between the bottom and top rows, for now
             slope_x *= y_frac
             slope_x += right_top  # the table's slope along x at each corner: a column integral
         upper = right_top * x_frac
         upper += top_left
-        slope_y = bottom_right - bottom_left
+        slope_y = bottom
         slope_y *= x_frac
         slope_y += bottom_left
         slope_y -= upper  # the slope along y: a row integral
@@ -332,6 +335,27 @@ class _Work:
         np.subtract(along_x[:, low:].transpose(0, 2, 1), per_width, out=jacobian[..., 2])
         np.subtract(along_y[:, :, low:].transpose(0, 2, 1), per_height, out=jacobian[..., 3])
         return values.reshape(count, -1), jacobian.reshape(count, low * low, 4)
+
+    def _cells(self) -> np.ndarray:
+        """The summed-area table's four corners of each pixel cell, side by side.
+
+        Row ``y * stride + x`` (the index ``_GridPoints.top`` holds) is the table at
+        (y, x), (y, x + 1), (y + 1, x), (y + 1, x + 1); the last column of rows is padding
+        (a grid point's x is below the width). Made at a probe's first close call (~1 ms,
+        3 MB for a 512×384 copy) and kept: the close call gathers from it a few dozen
+        times.
+        """
+        cells: np.ndarray | None = getattr(self, "_cells_table", None)
+        if cells is None:
+            table = self.table
+            cells = np.zeros((table.shape[0] - 1, table.shape[1], 4), dtype=np.float32)
+            cells[:, :-1, 0] = table[:-1, :-1]
+            cells[:, :-1, 1] = table[:-1, 1:]
+            cells[:, :-1, 2] = table[1:, :-1]
+            cells[:, :-1, 3] = table[1:, 1:]
+            cells = cells.reshape(-1, 4)
+            self._cells_table = cells
+        return cells
 
 
 @cache
