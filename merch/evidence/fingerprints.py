@@ -814,11 +814,12 @@ def _sign_step(values: np.ndarray, jacobian: np.ndarray, signs: np.ndarray) -> n
     scale = np.maximum(0.5 * np.mean(np.abs(values), axis=1, keepdims=True), 1e-6)
     margins = np.clip(signs * values / scale, -30, 30)
     wrong = 1 / (1 + np.exp(margins))
-    gradient = -np.einsum("nk,nkp->np", wrong * signs / scale, jacobian)
-    curvature = np.einsum("nk,nkp,nkq->npq", wrong * (1 - wrong) / scale**2, jacobian, jacobian)
+    slopes_t = jacobian.transpose(0, 2, 1)
+    gradient = -(slopes_t @ (wrong * signs / scale)[:, :, None])
+    curvature = (slopes_t * (wrong * (1 - wrong) / scale**2)[:, None, :]) @ jacobian
     damping = 1e-3 * np.trace(curvature, axis1=1, axis2=2) / 4 + 1e-12
     curvature += np.eye(4) * damping[:, None, None]
-    return np.asarray(-np.linalg.solve(curvature, gradient[:, :, None])[:, :, 0])
+    return np.asarray(-np.linalg.solve(curvature, gradient)[:, :, 0])
 
 
 def _correlation(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
