@@ -179,7 +179,21 @@ def _detail_bits(grids: np.ndarray) -> np.ndarray:
 
 def _table(grey: np.ndarray) -> np.ndarray:
     """The summed-area table, centred on its mean so float32 keeps box sums precise."""
-    table = np.zeros((grey.shape[0] + 1, grey.shape[1] + 1), dtype=np.float64)
+    shape = (grey.shape[0] + 1, grey.shape[1] + 1)
+    if grey.dtype == np.uint8 and shape[0] * shape[1] * grey.size * 255 < 2**53:
+        # Whole grey levels: every sum, and the sum of all sums that the mean takes, is an
+        # integer below 2**53, which float64 holds exactly; so integer sums give the very
+        # same table, bit for bit, at a third of the cost (int32 cumsum, no float64 pass).
+        sums = np.zeros(shape, dtype=np.int32 if grey.size * 255 < 2**31 else np.int64)
+        inner = sums[1:, 1:]
+        np.cumsum(grey, axis=1, dtype=sums.dtype, out=inner)
+        np.cumsum(inner, axis=0, out=inner)
+        mean = np.float64(sums.sum(dtype=np.int64)) / sums.size  # as np.mean: exact sum / count
+        centred = np.empty(shape, dtype=np.float32)
+        # Less the mean in float64, then rounded to float32 once: as the float64 table was.
+        np.subtract(sums, mean, out=centred, dtype=np.float64)
+        return centred
+    table = np.zeros(shape, dtype=np.float64)
     inner = table[1:, 1:]
     np.cumsum(grey, axis=0, dtype=np.float64, out=inner)  # in place: no temporary copies
     np.cumsum(inner, axis=1, out=inner)
@@ -231,8 +245,11 @@ class _Work:
 
     def __init__(self, grey: np.ndarray) -> None:
         self.height, self.width = grey.shape
-        self.grey = grey
+        # The table from the grey levels as they are (uint8 sums cheaper, same bits); the
+        # rest (spread, trimming, the coarse reduction) reads them as float32.
         self.table = _table(grey)
+        grey = grey.astype(np.float32, copy=False)
+        self.grey = grey
         self.scale = min(1.0, COARSE_LONG_SIDE / max(grey.shape))
         self.coarse = self.table
         if self.scale < 1:
@@ -336,7 +353,7 @@ def _work(image: Image.Image) -> _Work:
     grey = image.convert("L")
     if grey.size != size:
         grey = grey.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
-    return _Work(np.asarray(grey, dtype=np.float32))
+    return _Work(np.asarray(grey))  # uint8: see _Work and _table
 
 
 def _core_box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
