@@ -59,6 +59,7 @@ HASH_LOW = 8  # ... of which the 8×8 lowest frequencies make 64 bits
 DETAIL_SIZE = 128  # detail: a 128×128 grey core ...
 DETAIL_LOW = 48  # ... of which the 48×48 lowest frequencies make 2,304 bits
 LAYOUT_CELLS = 8
+GRID_CHUNK_POINTS = 32_768  # grid corners computed at once by _Work.grids (a cache's worth)
 BAND_BITS = 16  # the index stores each 64-bit hash as four 16-bit bands
 BANDS = 64 // BAND_BITS
 
@@ -233,6 +234,27 @@ class _GridPoints:
         self.top = (y_low * self.stride)[:, :, None] + x_low[:, None, :]
 
 
+def _grid_means(table: np.ndarray, boxes: np.ndarray, size: int, out: np.ndarray) -> None:
+    """``_Work.grids`` for a few boxes, into ``out`` (n × size × size, float32)."""
+    points = _GridPoints(table, boxes, size)
+    xs, ys, x_frac, y_frac = points.xs, points.ys, points.x_frac, points.y_frac
+    flat, top, stride = points.flat, points.top, points.stride
+    x_rest, y_rest = 1 - x_frac, 1 - y_frac
+    # The right and lower neighbours through views of the table shifted by 1, stride and
+    # stride + 1 (flat[1:][top] is flat[top + 1]): no index arrays made for them.
+    upper = _blend(flat[top], x_rest, flat[1:][top], x_frac)
+    lower = _blend(flat[stride:][top], x_rest, flat[stride + 1 :][top], x_frac)
+    corners = _blend(upper, y_rest, lower, y_frac)
+    # The cells' sums as np.diff(np.diff(corners.astype(float64))) made them: float64
+    # differences of the float32 corners, with no float64 copy of the corners.
+    rows = np.subtract(corners[:, 1:], corners[:, :-1], dtype=np.float64)
+    sums = np.subtract(rows[:, :, 1:], rows[:, :, :-1])
+    areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
+    np.maximum(areas, 1e-9, out=areas)
+    # Divided in float64 and rounded to float32 once, as (sums / areas).astype(float32).
+    np.divide(sums, areas, out=out)
+
+
 class _Work:
     """The grey working copy and its summed-area tables.
 
@@ -264,16 +286,14 @@ class _Work:
         table = self.coarse if coarse else self.table
         if coarse:
             boxes = boxes * self.scale
-        points = _GridPoints(table, boxes, size)
-        xs, ys, x_frac, y_frac = points.xs, points.ys, points.x_frac, points.y_frac
-        flat, top, stride = points.flat, points.top, points.stride
-        x_rest, y_rest = 1 - x_frac, 1 - y_frac
-        upper = _blend(flat[top], x_rest, flat[top + 1], x_frac)
-        lower = _blend(flat[top + stride], x_rest, flat[top + stride + 1], x_frac)
-        corners = _blend(upper, y_rest, lower, y_frac)
-        sums = np.diff(np.diff(corners.astype(np.float64), axis=1), axis=2)
-        areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
-        return (sums / np.maximum(areas, 1e-9)).astype(np.float32)
+        means = np.empty((len(boxes), size, size), dtype=np.float32)
+        # A few boxes at a time: every step is per box, so the means are the same, and the
+        # temporaries (n × (size+1)² each) stay in the core's cache; all 252 windows of a
+        # trimmed picture at once spilled it and cost twice as much per window.
+        chunk = max(1, GRID_CHUNK_POINTS // (size + 1) ** 2)
+        for start in range(0, len(boxes), chunk):
+            _grid_means(table, boxes[start : start + chunk], size, means[start : start + chunk])
+        return means
 
     def slopes(self, boxes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Box means of ``boxes`` on size×size grids and how they change with each box edge.
