@@ -801,8 +801,23 @@ def _probe(work: _Work) -> Probe:
             bases.append(completed)
             windows.extend(_core_windows(completed, symmetric=True))
     whole_hashes = _hashes(work.grids(np.array(bases), HASH_SIZE, coarse=True))
-    core_hashes = _hashes(work.grids(np.array(windows), HASH_SIZE, coarse=True))
+    core_hashes = _hashes(_distinct_grids(work, np.array(windows), HASH_SIZE))
     return Probe(whole_hashes, core_hashes, windows, work)
+
+
+def _distinct_grids(work: _Work, boxes: np.ndarray, size: int) -> np.ndarray:
+    """``work.grids(boxes, size, coarse=True)``, each distinct box computed once.
+
+    A trimmed picture's snapped and completed boxes are often the whole frame again (a
+    plain floor trimmed off, snapped back), so 90 of its 252 windows repeat earlier ones
+    bit for bit. A box's grid depends on that box alone, so its copy is the same array.
+    """
+    rows = np.ascontiguousarray(boxes, dtype=np.float64).reshape(-1, 4)
+    keys = rows.view(np.dtype((np.void, rows.itemsize * 4))).reshape(-1)  # bit patterns, not values
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if len(first) == len(rows):
+        return work.grids(rows, size, coarse=True)
+    return work.grids(rows[first], size, coarse=True)[inverse.reshape(-1)]
 
 
 def window_similarity(a: Fingerprint, b: Fingerprint) -> float:
