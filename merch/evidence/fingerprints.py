@@ -59,6 +59,7 @@ HASH_LOW = 8  # ... of which the 8×8 lowest frequencies make 64 bits
 DETAIL_SIZE = 128  # detail: a 128×128 grey core ...
 DETAIL_LOW = 48  # ... of which the 48×48 lowest frequencies make 2,304 bits
 LAYOUT_CELLS = 8
+GRID_CHUNK_POINTS = 65_536  # grid corners computed at once by _Work.grids (measured: 16k-1M)
 BAND_BITS = 16  # the index stores each 64-bit hash as four 16-bit bands
 BANDS = 64 // BAND_BITS
 
@@ -184,7 +185,21 @@ def _detail_bits(grids: np.ndarray) -> np.ndarray:
 
 def _table(grey: np.ndarray) -> np.ndarray:
     """The summed-area table, centred on its mean so float32 keeps box sums precise."""
-    table = np.zeros((grey.shape[0] + 1, grey.shape[1] + 1), dtype=np.float64)
+    shape = (grey.shape[0] + 1, grey.shape[1] + 1)
+    if grey.dtype == np.uint8 and shape[0] * shape[1] * grey.size * 255 < 2**53:
+        # Whole grey levels: every sum, and the sum of all sums that the mean takes, is an
+        # integer below 2**53, which float64 holds exactly; so integer sums give the very
+        # same table, bit for bit, at a third of the cost (int32 cumsum, no float64 pass).
+        sums = np.zeros(shape, dtype=np.int32 if grey.size * 255 < 2**31 else np.int64)
+        inner = sums[1:, 1:]
+        np.cumsum(grey, axis=1, dtype=sums.dtype, out=inner)
+        np.cumsum(inner, axis=0, out=inner)
+        mean = np.float64(sums.sum(dtype=np.int64)) / sums.size  # as np.mean: exact sum / count
+        centred = np.empty(shape, dtype=np.float32)
+        # Less the mean in float64, then rounded to float32 once: as the float64 table was.
+        np.subtract(sums, mean, out=centred, dtype=np.float64)
+        return centred
+    table = np.zeros(shape, dtype=np.float64)
     inner = table[1:, 1:]
     np.cumsum(grey, axis=0, dtype=np.float64, out=inner)  # in place: no temporary copies
     np.cumsum(inner, axis=1, out=inner)
@@ -224,6 +239,32 @@ class _GridPoints:
         self.top = (y_low * self.stride)[:, :, None] + x_low[:, None, :]
 
 
+def _grid_means(table: np.ndarray, boxes: np.ndarray, size: int, out: np.ndarray) -> None:
+    """``_Work.grids`` for a few boxes, into ``out`` (n × size × size, float32)."""
+    points = _GridPoints(table, boxes, size)
+    xs, ys, x_frac, y_frac = points.xs, points.ys, points.x_frac, points.y_frac
+    flat, top, stride = points.flat, points.top, points.stride
+    x_rest, y_rest = 1 - x_frac, 1 - y_frac
+    # The right and lower neighbours through views of the table shifted by 1, stride and
+    # stride + 1 (flat[1:][top] is flat[top + 1]): no index arrays made for them.
+    upper = _blend(flat[top], x_rest, flat[1:][top], x_frac)
+    lower = _blend(flat[stride:][top], x_rest, flat[stride + 1 :][top], x_frac)
+    corners = _blend(upper, y_rest, lower, y_frac)
+    # The cells' sums as np.diff(np.diff(corners.astype(float64))) made them: float64
+    # differences of the float32 corners, with no float64 copy of the corners.
+    rows = np.subtract(corners[:, 1:], corners[:, :-1], dtype=np.float64)
+    sums = np.subtract(rows[:, :, 1:], rows[:, :, :-1])
+    heights, widths = np.diff(ys, axis=1), np.diff(xs, axis=1)
+    areas = heights[:, :, None] * widths[:, None, :]
+    # The floor only matters for a degenerate box: when the smallest height and width are
+    # positive, their (rounded) product is the smallest area, so one scalar test spares a pass.
+    low_height, low_width = float(heights.min()), float(widths.min())
+    if not (low_height > 0 and low_width > 0 and low_height * low_width > 1e-9):
+        np.maximum(areas, 1e-9, out=areas)
+    # Divided in float64 and rounded to float32 once, as (sums / areas).astype(float32).
+    np.divide(sums, areas, out=out)
+
+
 class _Work:
     """The grey working copy and its summed-area tables.
 
@@ -236,8 +277,12 @@ class _Work:
 
     def __init__(self, grey: np.ndarray) -> None:
         self.height, self.width = grey.shape
-        self.grey = grey
+        # The table from the grey levels as they are (uint8 sums cheaper, same bits); the
+        # rest (spread, trimming, the coarse reduction) reads them as float32.
         self.table = _table(grey)
+        self.levels = grey if grey.dtype == np.uint8 else None  # the same, for _trimmed
+        grey = grey.astype(np.float32, copy=False)
+        self.grey = grey
         self.scale = min(1.0, COARSE_LONG_SIDE / max(grey.shape))
         self.coarse = self.table
         if self.scale < 1:
@@ -252,16 +297,15 @@ class _Work:
         table = self.coarse if coarse else self.table
         if coarse:
             boxes = boxes * self.scale
-        points = _GridPoints(table, boxes, size)
-        xs, ys, x_frac, y_frac = points.xs, points.ys, points.x_frac, points.y_frac
-        flat, top, stride = points.flat, points.top, points.stride
-        x_rest, y_rest = 1 - x_frac, 1 - y_frac
-        upper = _blend(flat[top], x_rest, flat[top + 1], x_frac)
-        lower = _blend(flat[top + stride], x_rest, flat[top + stride + 1], x_frac)
-        corners = _blend(upper, y_rest, lower, y_frac)
-        sums = np.diff(np.diff(corners.astype(np.float64), axis=1), axis=2)
-        areas = np.diff(ys, axis=1)[:, :, None] * np.diff(xs, axis=1)[:, None, :]
-        return (sums / np.maximum(areas, 1e-9)).astype(np.float32)
+        means = np.empty((len(boxes), size, size), dtype=np.float32)
+        # Some 60 boxes of 32×32 at a time: every step is per box, so the means are the
+        # same, and the temporaries (n × (size+1)² each) stay in cache; all 252 windows of
+        # a trimmed picture at once cost twice as much per window, and much smaller chunks
+        # pay numpy's per-call overhead instead.
+        chunk = max(1, GRID_CHUNK_POINTS // (size + 1) ** 2)
+        for start in range(0, len(boxes), chunk):
+            _grid_means(table, boxes[start : start + chunk], size, means[start : start + chunk])
+        return means
 
     def frequencies(
         self, boxes: np.ndarray, size: int, low: int, *, slopes: bool = True
@@ -402,7 +446,7 @@ def _work(image: Image.Image) -> _Work:
     grey = image.convert("L")
     if grey.size != size:
         grey = grey.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
-    return _Work(np.asarray(grey, dtype=np.float32))
+    return _Work(np.asarray(grey))  # uint8: see _Work and _table
 
 
 def _core_box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
@@ -470,7 +514,15 @@ def _trimmed(work: _Work) -> tuple[float, float, float, float] | None:
     """
 
     def busy(lines: np.ndarray) -> np.ndarray:
-        median = np.median(lines, axis=1, keepdims=True)
+        if lines.dtype == np.uint8:
+            # The median as np.median takes it (the middle level, or the mean of the two
+            # middle ones: exact in float32), from a stable sort, a radix sort for uint8:
+            # a fifth of np.median's partition of float32 lines.
+            length = lines.shape[1]
+            ordered = np.sort(lines, axis=1, kind="stable")
+            median = (ordered[:, (length - 1) // 2, None].astype(np.float32) + ordered[:, length // 2, None]) / 2
+        else:
+            median = np.median(lines, axis=1, keepdims=True)
         return np.asarray(np.mean(np.abs(lines - median) <= 12, axis=1) < 0.9)
 
     def first_long_run(lines: np.ndarray) -> int | None:
@@ -495,7 +547,7 @@ def _trimmed(work: _Work) -> tuple[float, float, float, float] | None:
             return None
         return start, len(lines) - end
 
-    grey = work.grey
+    grey = work.levels if work.levels is not None else work.grey
     rows = span(grey)
     if rows is None:
         return None
@@ -899,8 +951,23 @@ def _probe(work: _Work) -> Probe:
             bases.append(completed)
             windows.extend(_core_windows(completed, symmetric=True))
     whole_hashes = _hashes(work.grids(np.array(bases), HASH_SIZE, coarse=True))
-    core_hashes = _hashes(work.grids(np.array(windows), HASH_SIZE, coarse=True))
+    core_hashes = _hashes(_distinct_grids(work, np.array(windows), HASH_SIZE))
     return Probe(whole_hashes, core_hashes, windows, work)
+
+
+def _distinct_grids(work: _Work, boxes: np.ndarray, size: int) -> np.ndarray:
+    """``work.grids(boxes, size, coarse=True)``, each distinct box computed once.
+
+    A trimmed picture's snapped and completed boxes are often the whole frame again (a
+    plain floor trimmed off, snapped back), so 90 of its 252 windows repeat earlier ones
+    bit for bit. A box's grid depends on that box alone, so its copy is the same array.
+    """
+    rows = np.ascontiguousarray(boxes, dtype=np.float64).reshape(-1, 4)
+    keys = rows.view(np.dtype((np.void, rows.itemsize * 4))).reshape(-1)  # bit patterns, not values
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if len(first) == len(rows):
+        return work.grids(rows, size, coarse=True)
+    return work.grids(rows[first], size, coarse=True)[inverse.reshape(-1)]
 
 
 def window_similarity(a: Fingerprint, b: Fingerprint) -> float:

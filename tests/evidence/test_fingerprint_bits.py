@@ -1,0 +1,110 @@
+"""Stored fingerprints must not change: every shop's history is matched against them.
+
+``evidence-backfill`` only fills missing fingerprints, so a change to how they are computed
+would silently stop new photos matching old ones. Speed-ups must give the same bits.
+
+What is pinned is what the fingerprint is made of, before the DCT: the summed-area table,
+the box-mean grids of the fingerprint and of every probe window, and the windows. Those
+are plain IEEE arithmetic (and Pillow's fixed-point grey conversion and reduction) of
+pictures drawn with integers only, so they are the same on any x86-64 machine. The final
+bits are not pinned: they come from float32 matrix products whose rounding depends on the
+BLAS build and CPU, and some detail coefficients lie within 1e-6 of zero, so a pin of them
+would fail on another machine without anything having changed here. The expected digests
+were taken from the code before the fingerprint was made cheaper (commit 370628a).
+
+The cheap paths are also checked against the plain computations they replace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+import merch.evidence.fingerprints as fingerprints
+
+
+def _picture(seed: int, size: tuple[int, int], floor: int) -> Image.Image:
+    """Rectangles and ellipses from an integer RNG: the same pixels on every machine.
+
+    ``floor``: a plain band at the bottom, which the probe trims off and snaps back (so
+    some of its windows repeat).
+    """
+    rng = np.random.default_rng(seed)
+    image = Image.new("RGB", size, tuple(int(v) for v in rng.integers(120, 230, 3)))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for _ in range(60):
+        x0, x1 = sorted(int(v) for v in rng.integers(0, width, 2))
+        y0, y1 = sorted(int(v) for v in rng.integers(0, height, 2))
+        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+        (draw.rectangle if rng.integers(0, 2) else draw.ellipse)((x0, y0, x1, y1), fill=colour)
+    if floor:
+        draw.rectangle((0, height - floor, width, height), fill=(90, 80, 70))
+    return image
+
+
+def _digest(array: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()[:16]
+
+
+# seed, size, floor, mode -> table, fingerprint hash grids, detail grid, windows, window grids, window count
+PINNED = [
+    (
+        (1, (1600, 1200), 80, "RGB"),
+        ("fe66ed82a86ffb15", "b6813abcaa45ec40", "165014643e78929b", "f39087ac5ff407b6", "4949fd872622f9f2", 243),
+    ),
+    (
+        (2, (900, 1300), 0, "L"),
+        ("55dcc95092fb923f", "ec72d2d63252ef09", "3854d5d20c0b0924", "68b53e1206e76a17", "8f131d1eb228437d", 243),
+    ),
+    (
+        (3, (1000, 750), 0, "RGBA"),
+        ("87d96294458885e0", "5a4fcbc7a9512e7f", "733b596aa3a8d112", "d6bf951d234638b7", "4da74c8a46483e48", 252),
+    ),
+]
+
+
+@pytest.mark.parametrize(("picture", "expected"), PINNED)
+def test_what_fingerprints_are_made_of_is_unchanged(
+    picture: tuple[int, tuple[int, int], int, str], expected: tuple[str, str, str, str, str, int]
+) -> None:
+    seed, size, floor, mode = picture
+    work = fingerprints._work(_picture(seed, size, floor).convert(mode))
+    whole = (0.0, 0.0, float(work.width), float(work.height))
+    core = fingerprints._core_box(*whole)
+    windows = np.array(fingerprints._probe(work).windows)
+    assert (
+        _digest(work.table),
+        _digest(work.grids(np.array([whole, core]), fingerprints.HASH_SIZE, coarse=True)),
+        _digest(work.grids(np.array([core]), fingerprints.DETAIL_SIZE)),
+        _digest(windows),
+        _digest(fingerprints._distinct_grids(work, windows, fingerprints.HASH_SIZE)),
+        len(windows),
+    ) == expected
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 3), (384, 512), (512, 300), (700, 900)])
+def test_the_integer_table_is_the_float_one(shape: tuple[int, int]) -> None:
+    levels = np.random.default_rng(shape[0]).integers(0, 256, shape, dtype=np.uint8)
+    assert fingerprints._table(levels).tobytes() == fingerprints._table(levels.astype(np.float32)).tobytes()
+
+
+def test_trimming_by_sorted_levels_finds_the_same_box_as_by_median() -> None:
+    for seed, size, floor, mode in [picture for picture, _ in PINNED]:
+        work = fingerprints._work(_picture(seed, size, floor).convert(mode))
+        by_levels = fingerprints._trimmed(work)
+        work.levels = None  # the float32 path, np.median
+        assert by_levels == fingerprints._trimmed(work)
+
+
+def test_grids_in_chunks_and_once_per_distinct_window_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    work = fingerprints._work(_picture(1, (1600, 1200), 80))
+    windows = np.array(fingerprints._probe(work).windows)
+    chunked = work.grids(windows, fingerprints.HASH_SIZE, coarse=True)
+    assert fingerprints._distinct_grids(work, windows, fingerprints.HASH_SIZE).tobytes() == chunked.tobytes()
+    for points in (1, 10**9):  # a box at a time; all at once
+        monkeypatch.setattr(fingerprints, "GRID_CHUNK_POINTS", points)
+        assert work.grids(windows, fingerprints.HASH_SIZE, coarse=True).tobytes() == chunked.tobytes()
