@@ -117,21 +117,29 @@ def find_reused(probe: Probe) -> Found | None:
     )[:MAX_CLOSE]
     if not close:
         return None
-    # With each fingerprint, the photo its photo was itself found a copy of, if any.
+    # With each fingerprint, the photo its photo was itself found a copy of, if any. Columns,
+    # not entities: up to 64 rows read for one comparison need no identity map.
     rows = db.session.execute(
-        select(PhotoFingerprint, Photo.reused_of_id)
+        select(
+            PhotoFingerprint.photo_id,
+            PhotoFingerprint.phash,
+            PhotoFingerprint.core,
+            PhotoFingerprint.detail,
+            PhotoFingerprint.layout,
+            Photo.reused_of_id,
+        )
         .outerjoin(Photo, Photo.id == PhotoFingerprint.photo_id)
         .where(PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close]))
         .order_by(PhotoFingerprint.photo_id)
     ).all()
-    found = probe.matches([_fingerprint(row) for row, _ in rows])
+    found = probe.matches([_fingerprint(row) for row in rows])
     # The closest of the copies (the earliest on a tie): a display's history can hold a
     # re-shot so still (a tripod's) that it passes for a copy too, and the original is the
     # one the new picture lines up with best (README "Evidence"). A copy found that was
     # itself a reuse stands for the photo it copied: the first stored is the one reused.
     matched = [
-        (match.detail_distance, row.photo_id, origin)
-        for (row, origin), match in zip(rows, found, strict=True)
+        (match.detail_distance, row.photo_id, row.reused_of_id)
+        for row, match in zip(rows, found, strict=True)
         if match is not None
     ]
     if not matched:
@@ -140,7 +148,8 @@ def find_reused(probe: Probe) -> Found | None:
     return Found(origin if origin is not None else matched_id, detail_distance)
 
 
-def _fingerprint(row: PhotoFingerprint) -> Fingerprint:
+def _fingerprint(row: Any) -> Fingerprint:
+    """A stored fingerprint, from its entity or from a row holding its four columns."""
     return Fingerprint(unsigned(row.phash), unsigned(row.core), row.detail, row.layout)
 
 
