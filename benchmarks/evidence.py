@@ -16,10 +16,12 @@ second run.
 
 ``lookup``: fills the database at ``--url`` with the full schema and ``--photos`` stored
 fingerprints (random 64-bit hashes, eight band rows each; foreign keys off while
-filling), plus the real fingerprints of one display shot and 20 re-shots of it (the
-shop's own history of that table), once; then times ``find_reused`` for a copy of the
-shot (found: the detailed check runs) and for unrelated new photos (nothing found, the
-common case), with peak Python memory of one lookup (tracemalloc).
+filling), plus the real fingerprints of two displays' histories, 21 shots of one and 64
+of another (a month of openings and closings with the dressing unchanged); then times
+``find_reused`` for a copy of each display's first shot (found: the detailed check runs),
+a new shot of each (all its alike shots are near candidates, none a copy), and unrelated
+new photos (nothing found, the common case), with peak Python memory of one lookup
+(tracemalloc).
 
 ``close``: the close call alone (``Probe.matches``, no database: the index part is what
 ``lookup`` times with no near candidate), CPU per photo with 0, 1, 10, 20 and 64 close
@@ -47,7 +49,7 @@ from PIL import Image  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from merch import create_app  # noqa: E402
-from merch.evidence import Analysis, analyse  # noqa: E402
+from merch.evidence import Analysis, Probe, analyse  # noqa: E402
 from merch.extensions import db  # noqa: E402
 from merch.models.evidence import PhotoFingerprint, PhotoHashBand  # noqa: E402
 from merch.photos import process_photo  # noqa: E402
@@ -273,6 +275,15 @@ def _plant(count: int, planted: list[Analysis]) -> None:
     raw.close()
 
 
+def _display_history(world: Image.Image, first: Image.Image, count: int) -> list[Analysis]:
+    """A display's stored shots: the first, the labelled hand-held re-shots, then jittered ones."""
+    shots = [_analysed(jpeg(first, 92))]
+    shots += [_analysed(jpeg(shoot(world, camera), 92)) for camera in RESHOTS.values()]
+    seeds = range(400, 400 + count - len(shots))
+    shots += [_analysed(jpeg(shoot(world, Camera(seed=seed, jitter=0.02)), 92)) for seed in seeds]
+    return shots
+
+
 def lookup(url: str, photos: int, runs: int) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
@@ -285,22 +296,24 @@ def lookup(url: str, photos: int, runs: int) -> None:
             print(f"filled in {time.perf_counter() - started:.0f} s", flush=True)
         if "--fill-only" in sys.argv:
             return
-        world = scene(11)
-        first = shoot(world, FIRST_SHOT)
-        planted = [_analysed(jpeg(first, 92))]
-        planted += [_analysed(jpeg(shoot(world, camera), 92)) for camera in RESHOTS.values()]
-        planted += [_analysed(jpeg(shoot(world, Camera(seed=400 + n, jitter=0.02)), 92)) for n in range(14)]
+        world, long_world = scene(11), scene(12)
+        first, long_first = shoot(world, FIRST_SHOT), shoot(long_world, FIRST_SHOT)
+        # Display 11 photographed 21 times; display 12, 64 times (a month of openings and
+        # closings with the dressing unchanged: MAX_CLOSE, the most the close call judges).
+        planted = _display_history(world, first, 21) + _display_history(long_world, long_first, 64)
         _plant(photos, planted)
         total = db.session.scalar(select(func.count()).select_from(PhotoFingerprint))
         bands = db.session.scalar(select(func.count()).select_from(PhotoHashBand))
         copy = _analysed(COPIES["cropped_mixed_recompressed"](first)).probe
         reshot = _analysed(jpeg(shoot(world, Camera(seed=500, jitter=0.015)), 92)).probe
+        long_copy = _analysed(COPIES["cropped_mixed_recompressed"](long_first)).probe
+        long_reshot = _analysed(jpeg(shoot(long_world, Camera(seed=500, jitter=0.015)), 92)).probe
         strangers = [_analysed(jpeg(shoot(scene(600 + n), FIRST_SHOT), 90)).probe for n in range(3)]
         db.session.rollback()
 
-        def timed(probe_: object) -> tuple[float, float, object]:
+        def timed(probe_: Probe) -> tuple[float, float, object]:
             start, start_cpu = time.perf_counter(), time.process_time()
-            found = find_reused(probe_)  # type: ignore[arg-type]
+            found = find_reused(probe_)
             elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             db.session.rollback()
             return elapsed, elapsed_cpu, found
@@ -310,6 +323,8 @@ def lookup(url: str, photos: int, runs: int) -> None:
             "a mixed-crop copy of a stored photo, among its 20 alike shots": [timed(copy) for _ in range(runs)],
             "a new shot of that display (20 alike near candidates, no copy)": [timed(reshot) for _ in range(runs)],
             "an unrelated new photo (no near candidate)": [timed(strangers[n % 3]) for n in range(runs)],
+            "a mixed-crop copy of a stored photo, among its 64 alike shots": [timed(long_copy) for _ in range(runs)],
+            "a new shot of that display (64 alike near candidates, no copy)": [timed(long_reshot) for _ in range(runs)],
         }
         tracemalloc.start()
         find_reused(strangers[0])
@@ -385,7 +400,7 @@ def close(runs: int) -> None:
                         found = fresh.matches(stored)
                         walls.append(time.perf_counter() - start)
                         cpus.append(time.process_time() - start_cpu)
-                    index = stored.index(original) if count else None
+                    index = stored.index(original) if count else -1
                     if not count:
                         result = "-"
                     elif found[index] is not None:
