@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image
 from sqlalchemy import bindparam, func, select
@@ -155,7 +155,16 @@ def find_reused(probe: Probe) -> Found | None:
     return Found(origin if origin is not None else matched_id, detail_distance)
 
 
-def _fingerprint(row: Any) -> Fingerprint:
+class _StoredColumns(Protocol):
+    """A ``photo_fingerprints`` entity, or a row holding the same four columns."""
+
+    phash: int
+    core: int
+    detail: bytes
+    layout: bytes
+
+
+def _fingerprint(row: _StoredColumns) -> Fingerprint:
     """A stored fingerprint, from its entity or from a row holding its four columns."""
     return Fingerprint(unsigned(row.phash), unsigned(row.core), row.detail, row.layout)
 
