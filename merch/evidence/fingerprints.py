@@ -29,7 +29,7 @@ aligned and judged on their full detail bits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
 
@@ -153,7 +153,7 @@ def _low_frequencies(grids: np.ndarray, low: int, dct_t: np.ndarray | None = Non
     """
     count, size = grids.shape[0], grids.shape[-1]
     if dct_t is None:
-        dct_t = np.ascontiguousarray(_dct_matrix(size)[:low].T)
+        dct_t = _low_dct(size, low)
     # Two plain matrix products (BLAS), transforming rows and then columns of all grids.
     rows = (grids.reshape(count * size, size) @ dct_t).reshape(count, size, low)
     columns = np.ascontiguousarray(rows.transpose(0, 2, 1)).reshape(count * low, size) @ dct_t
@@ -190,7 +190,9 @@ def _table(grey: np.ndarray) -> np.ndarray:
         # Whole grey levels: every sum, and the sum of all sums that the mean takes, is an
         # integer below 2**53, which float64 holds exactly; so integer sums give the very
         # same table, bit for bit, at a third of the cost (int32 cumsum, no float64 pass).
-        sums = np.zeros(shape, dtype=np.int32 if grey.size * 255 < 2**31 else np.int64)
+        # int32 is enough: the guard above keeps grey.size below about 5.9 M, and the
+        # largest sum, grey.size * 255, fits 31 bits below 8.4 M.
+        sums = np.zeros(shape, dtype=np.int32)
         inner = sums[1:, 1:]
         np.cumsum(grey, axis=1, dtype=sums.dtype, out=inner)
         np.cumsum(inner, axis=0, out=inner)
@@ -218,9 +220,10 @@ def _blend(first: np.ndarray, first_weight: np.ndarray, second: np.ndarray, seco
 class _GridPoints:
     """Where the corners of size×size grids over ``boxes`` fall in a summed-area table.
 
-    The table is read at each grid corner by bilinear interpolation: four gathers of
-    n × (size+1) × (size+1) points (``flat[top]``, ``flat[top + 1]``, ``flat[top + stride]``,
-    ``flat[top + stride + 1]``), never a whole row of the table per window.
+    The table is read at each grid corner by bilinear interpolation from the four table
+    values around it, whose first is ``flat[top]`` (``grids`` reads them as shifted views,
+    ``_Work.frequencies`` in one gather from ``_Work._cells``), never a whole row of the
+    table per window.
     """
 
     __slots__ = ("flat", "steps", "stride", "top", "x_frac", "xs", "y_frac", "ys")
@@ -277,9 +280,10 @@ class _Work:
 
     def __init__(self, grey: np.ndarray) -> None:
         self.height, self.width = grey.shape
-        # The table from the grey levels as they are (uint8 sums cheaper, same bits); the
-        # rest (spread, trimming, the coarse reduction) reads them as float32.
+        # The table from the grey levels as they are (uint8 sums cheaper, same bits);
+        # trimming reads the uint8 levels too, the spread and the coarse reduction float32.
         self.table = _table(grey)
+        self._cells_table: np.ndarray | None = None  # see _cells
         self.levels = grey if grey.dtype == np.uint8 else None  # the same, for _trimmed
         grey = grey.astype(np.float32, copy=False)
         self.grey = grey
@@ -316,8 +320,9 @@ class _Work:
         gives, and with ``slopes`` their derivatives with respect to each box's x0, y0, x1,
         y1 (n × low² × 4), exact for the table's bilinear interpolation: a cell's sum moves
         with its corners, and a corner's move along x adds the column integral there (the
-        table's slope along x), along y the row integral. The same four gathers as
-        ``grids``: the slopes cost little more. Without ``slopes`` (the last trial of an
+        table's slope along x), along y the row integral. The same four table values around
+        each corner as ``grids`` reads (one gather from ``_cells``): the slopes cost little
+        more. Without ``slopes`` (the last trial of an
         alignment, whose slopes no step uses) the column integrals are not made.
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
@@ -380,16 +385,20 @@ class _Work:
         np.subtract(along_y[:, :, low:].transpose(0, 2, 1), per_height, out=jacobian[..., 3])
         return values.reshape(count, -1), jacobian.reshape(count, low * low, 4)
 
+    def drop_cells(self) -> None:
+        """Let go of the cells table (``_cells``) once a close call is done."""
+        self._cells_table = None
+
     def _cells(self) -> np.ndarray:
         """The summed-area table's four corners of each pixel cell, side by side.
 
         Row ``y * stride + x`` (the index ``_GridPoints.top`` holds) is the table at
         (y, x), (y, x + 1), (y + 1, x), (y + 1, x + 1); the last column of rows is padding
-        (a grid point's x is below the width). Made at a probe's first close call (~1 ms,
-        3 MB for a 512×384 copy) and kept: the close call gathers from it a few dozen
-        times.
+        (a grid point's x is below the width). Made at a probe's close call (~0.5–1 ms,
+        3 MB for a 512×384 copy), gathered from a few dozen times, and dropped after it
+        (``drop_cells``).
         """
-        cells: np.ndarray | None = getattr(self, "_cells_table", None)
+        cells = self._cells_table
         if cells is None:
             table = self.table
             cells = np.zeros((table.shape[0] - 1, table.shape[1], 4), dtype=np.float32)
@@ -627,8 +636,10 @@ class Probe:
     core_hashes: list[int]  # to compare with stored ``core``
     windows: list[tuple[float, float, float, float]]  # the core window of each core hash
     _work: _Work
-    _core_array: np.ndarray | None = None  # core_hashes as uint64, made at the first close call
-    _whole_array: np.ndarray | None = None  # whole_hashes as uint64, likewise
+    # core_hashes and whole_hashes as uint64, made at the first close call (not compared
+    # or shown: an array has no single truth value for ==)
+    _core_array: np.ndarray | None = field(default=None, compare=False, repr=False)
+    _whole_array: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def lookup_hashes(self) -> set[int]:
         """Every 64-bit hash an earlier copy of this picture may be stored under."""
@@ -685,6 +696,14 @@ class Probe:
         Kept apart so the margins can be read on both sides of ``DETAIL_MATCH`` (a re-shot's
         distance too, not only a copy's): README "Evidence".
         """
+        try:
+            return self._detail_distances(stored)
+        finally:
+            # The cells table (3 MB) serves this call only: a request keeps the probes of
+            # all its photos (up to 40) until it ends.
+            self._work.drop_cells()
+
+    def _detail_distances(self, stored: Sequence[Fingerprint]) -> tuple[list[int], dict[int, float]]:
         hash_distances = self.candidate_distances(
             [candidate.phash for candidate in stored], [candidate.core for candidate in stored]
         ).tolist()
