@@ -751,12 +751,10 @@ class Probe:
         aligned = self._align(
             aligned.boxes, corner, SEARCH_SIZE, SEARCH_LOW, SEARCH_ROUNDS[1], SEARCH_REACH[1], start=aligned
         )
-        kept = np.argsort(aligned.differing, kind="stable")
-        kept = kept[: max(CHECKED, int(np.count_nonzero(aligned.differing <= SEARCH_KEEP)))]
+        kept = _closest(aligned.differing, SEARCH_KEEP)
         targets = _corner(full[kept], RANK_LOW)
         aligned = self._align(aligned.boxes[kept], targets, RANK_SIZE, RANK_LOW, 0, RANK_REACH, more=True)
-        ranked = np.argsort(aligned.differing, kind="stable")
-        ranked = ranked[: max(CHECKED, int(np.count_nonzero(aligned.differing <= RANK_KEEP)))]
+        ranked = _closest(aligned.differing, RANK_KEEP)
         kept = kept[ranked]
         aligned = self._align(
             aligned.boxes[ranked],
@@ -874,6 +872,13 @@ class _Aligned:
         """The windows at ``index``, in that order."""
         jacobian = None if self.jacobian is None else self.jacobian[index]
         return _Aligned(self.boxes[index], self.values[index], jacobian, self.differing[index])
+
+
+def _closest(differing: np.ndarray, keep: float) -> np.ndarray:
+    """Indexes of the windows that go on to the next level, closest first: those whose
+    share of differing bits is at most ``keep``, and never fewer than CHECKED."""
+    order = np.argsort(differing, kind="stable")
+    return order[: max(CHECKED, int(np.count_nonzero(differing <= keep)))]
 
 
 def _sign_step(values: np.ndarray, jacobian: np.ndarray, signs: np.ndarray) -> np.ndarray:
