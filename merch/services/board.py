@@ -96,11 +96,10 @@ def _refresh_max_days() -> int | None:
 
 def with_failed_items(submission_ids: list[int]) -> set[int]:
     """Which of the submissions have an item that fails after review (override, else automatic)."""
-    final = func.coalesce(ItemResult.override_passed, ItemResult.passed)
     return set(
         db.session.scalars(
             select(ItemResult.submission_id)
-            .where(ItemResult.submission_id.in_(submission_ids), final.is_(False))
+            .where(ItemResult.submission_id.in_(submission_ids), ItemResult.final_passed.is_(False))
             .distinct()
         )
     )

@@ -65,11 +65,6 @@ def _original_score_column() -> Any:
     return func.coalesce(Submission.original_score, Submission.score)
 
 
-def _final_passed_column() -> Any:
-    """The result after review: the latest override, else the automatic one."""
-    return func.coalesce(ItemResult.override_passed, ItemResult.passed)
-
-
 def _override_comment_column() -> Any:
     """The latest override's comment, read only for items that have one."""
     latest = (
@@ -135,7 +130,7 @@ def export_items(shop_ids: list[int] | None, period: Period) -> Iterator[tuple[A
         select(
             ItemResult.submission_id,
             ItemResult.key,
-            _final_passed_column(),
+            ItemResult.final_passed,  # after review
             ItemResult.override_passed,
             ItemResult.credit_numerator,
             ItemResult.credit_denominator,

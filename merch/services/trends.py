@@ -103,8 +103,7 @@ def rule_failures(
     otherwise prefers a parallel scan of the whole table.
     """
     # After review: a supervisor's override decides over the automatic result.
-    final = func.coalesce(ItemResult.override_passed, ItemResult.passed)
-    failed = func.sum(case((final.is_(False), 1), else_=0))
+    failed = func.sum(case((ItemResult.final_passed.is_(False), 1), else_=0))
     query = select(ItemResult.key, func.count(ItemResult.id), failed).group_by(ItemResult.key)
     if submission_ids is not None:
         query = query.where(ItemResult.submission_id.in_(submission_ids))
