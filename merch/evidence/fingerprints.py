@@ -322,8 +322,8 @@ class _Work:
         with its corners, and a corner's move along x adds the column integral there (the
         table's slope along x), along y the row integral. The same four table values around
         each corner as ``grids`` reads (one gather from ``_cells``): the slopes cost little
-        more. Without ``slopes`` (the last trial of an
-        alignment, whose slopes no step uses) the column integrals are not made.
+        more. Without ``slopes`` (the last trial of an alignment, whose slopes no step uses)
+        the column integrals are not made.
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
         count = len(boxes)
@@ -645,12 +645,8 @@ class Probe:
         """Every 64-bit hash an earlier copy of this picture may be stored under."""
         return {*self.whole_hashes, *self.core_hashes}
 
-    def candidate_distance(self, stored_phash: int, stored_core: int) -> int:
-        """The best Hamming distance of a stored photo's two hashes to the probe's."""
-        return int(self.candidate_distances([stored_phash], [stored_core])[0])
-
     def candidate_distances(self, stored_phashes: Sequence[int], stored_cores: Sequence[int]) -> np.ndarray:
-        """``candidate_distance`` of many stored photos at once (an int array).
+        """Each stored photo's best Hamming distance of its two hashes to the probe's (an int array).
 
         One XOR and popcount over candidates × the probe's hashes: a probe has a few
         hundred core windows, and a Python ``hamming`` per pair cost ~40 µs a candidate,
