@@ -37,6 +37,8 @@ import numpy as np
 from PIL import Image
 from threadpoolctl import ThreadpoolController
 
+from merch.evidence.compiled import compiled_grid_sums
+
 __all__ = [
     "CORE_MARGIN",
     "Analysis",
@@ -221,9 +223,9 @@ class _GridPoints:
     """Where the corners of size×size grids over ``boxes`` fall in a summed-area table.
 
     The table is read at each grid corner by bilinear interpolation from the four table
-    values around it, whose first is ``flat[top]`` (``grids`` reads them as shifted views,
-    ``_Work.frequencies`` in one gather from ``_Work._cells``), never a whole row of the
-    table per window.
+    values around it, whose first is ``flat[top]`` (``grids`` reads them as shifted views),
+    never a whole row of the table per window. ``_Work.frequencies`` reads the same
+    values in compiled code (``compiled.grid_sums``).
     """
 
     __slots__ = ("flat", "steps", "stride", "top", "x_frac", "xs", "y_frac", "ys")
@@ -283,7 +285,6 @@ class _Work:
         # The table from the grey levels as they are (uint8 sums cheaper, same bits);
         # trimming reads the uint8 levels too, the spread and the coarse reduction float32.
         self.table = _table(grey)
-        self._cells_table: np.ndarray | None = None  # see _cells
         self.levels = grey if grey.dtype == np.uint8 else None  # the same, for _trimmed
         grey = grey.astype(np.float32, copy=False)
         self.grey = grey
@@ -320,41 +321,19 @@ class _Work:
         gives, and with ``slopes`` their derivatives with respect to each box's x0, y0, x1,
         y1 (n × low² × 4), exact for the table's bilinear interpolation: a cell's sum moves
         with its corners, and a corner's move along x adds the column integral there (the
-        table's slope along x), along y the row integral. The same four table values around
-        each corner as ``grids`` reads (one gather from ``_cells``): the slopes cost little
-        more. Without ``slopes`` (the last trial of an alignment, whose slopes no step uses)
-        the column integrals are not made.
+        table's slope along x), along y the row integral. The means and the integrals come
+        from one compiled pass over each box's grid (``compiled.grid_sums``), reading the
+        same four table values around each corner as ``grids`` does. Without ``slopes``
+        (the last trial of an alignment, whose slopes no step uses) the integrals are not
+        made.
         """
-        boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        boxes = np.ascontiguousarray(boxes, dtype=np.float64).reshape(-1, 4)
         count = len(boxes)
-        points = _GridPoints(self.table, boxes, size)
-        x_frac, y_frac = points.x_frac, points.y_frac
-        # The four table values around each corner in one gather of 16-byte rows
-        # (``_cells``), not four gathers of single floats: the same values, at about a
-        # third of the cost.
-        around = np.take(self._cells(), points.top, axis=0)
-        top_left, top_right = around[..., 0], around[..., 1]
-        bottom_left, bottom_right = around[..., 2], around[..., 3]
-        # All in float32: the corners carry float32's rounding already, and differences of
-        # them are exact, so float64 would buy nothing here.
-        right_top = top_right - top_left
-        bottom = bottom_right - bottom_left
-        if slopes:
-            slope_x = bottom - right_top  # the difference between the bottom and top rows, for now
-            slope_x *= y_frac
-            slope_x += right_top  # the table's slope along x at each corner: a column integral
-        upper = right_top * x_frac
-        upper += top_left
-        slope_y = bottom
-        slope_y *= x_frac
-        slope_y += bottom_left
-        slope_y -= upper  # the slope along y: a row integral
-        corners = slope_y * y_frac
-        corners += upper
+        means = np.empty((count, size, size), dtype=np.float32)
+        columns = np.empty((count, size, size + 1) if slopes else (0, 0, 0), dtype=np.float32)
+        rows = np.empty((count, size + 1, size) if slopes else (0, 0, 0), dtype=np.float32)
+        compiled_grid_sums()(self.table, boxes, _grid_steps(size), slopes, means, columns, rows)
         widths, heights = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
-        area = (widths * heights / size**2).astype(np.float32)[:, None, None]
-        means = np.diff(np.diff(corners, axis=1), axis=2)
-        means /= area
         dct_t = _low_dct(size, low)
         values = _low_frequencies(means, low, dct_t)  # n × low × low
         if not slopes:
@@ -364,10 +343,6 @@ class _Work:
         # move of the box's first edge and j/size of its second. Those weights are a
         # (size+1) × size matrix per edge, so each slope's low frequencies are two matrix
         # products on the integrals (``_edge_dct``), never a size×size derivative grid.
-        columns = np.diff(slope_x, axis=1)
-        columns /= area  # n × size × (size+1)
-        rows = np.diff(slope_y, axis=2)
-        rows /= area  # n × (size+1) × size
         edges = _edge_dct(size, low)  # (size+1) × 2·low: first edge's weights, then second's
         along_x = (columns.reshape(count * size, size + 1) @ edges).reshape(count, size, 2 * low)
         along_x = np.ascontiguousarray(along_x.transpose(0, 2, 1)).reshape(count * 2 * low, size) @ dct_t
@@ -385,30 +360,13 @@ class _Work:
         np.subtract(along_y[:, :, low:].transpose(0, 2, 1), per_height, out=jacobian[..., 3])
         return values.reshape(count, -1), jacobian.reshape(count, low * low, 4)
 
-    def drop_cells(self) -> None:
-        """Let go of the cells table (``_cells``) once a close call is done."""
-        self._cells_table = None
 
-    def _cells(self) -> np.ndarray:
-        """The summed-area table's four corners of each pixel cell, side by side.
-
-        Row ``y * stride + x`` (the index ``_GridPoints.top`` holds) is the table at
-        (y, x), (y, x + 1), (y + 1, x), (y + 1, x + 1); the last column of rows is padding
-        (a grid point's x is below the width). Made at a probe's close call (~0.5–1 ms,
-        3 MB for a 512×384 copy), gathered from a few dozen times, and dropped after it
-        (``drop_cells``).
-        """
-        cells = self._cells_table
-        if cells is None:
-            table = self.table
-            cells = np.zeros((table.shape[0] - 1, table.shape[1], 4), dtype=np.float32)
-            cells[:, :-1, 0] = table[:-1, :-1]
-            cells[:, :-1, 1] = table[:-1, 1:]
-            cells[:, :-1, 2] = table[1:, :-1]
-            cells[:, :-1, 3] = table[1:, 1:]
-            cells = cells.reshape(-1, 4)
-            self._cells_table = cells
-        return cells
+@cache
+def _grid_steps(size: int) -> np.ndarray:
+    """Where a size×size grid's lines fall across its box, as shares (as ``_GridPoints.steps``)."""
+    steps = np.linspace(0.0, 1.0, size + 1)
+    steps.flags.writeable = False
+    return steps
 
 
 @cache
@@ -692,14 +650,6 @@ class Probe:
         Kept apart so the margins can be read on both sides of ``DETAIL_MATCH`` (a re-shot's
         distance too, not only a copy's): README "Evidence".
         """
-        try:
-            return self._detail_distances(stored)
-        finally:
-            # The cells table (3 MB) serves this call only: a request keeps the probes of
-            # all its photos (up to 40) until it ends.
-            self._work.drop_cells()
-
-    def _detail_distances(self, stored: Sequence[Fingerprint]) -> tuple[list[int], dict[int, float]]:
         hash_distances = self.candidate_distances(
             [candidate.phash for candidate in stored], [candidate.core for candidate in stored]
         ).tolist()
@@ -723,7 +673,8 @@ class Probe:
         pooled, position = np.unique(pool, return_inverse=True)
         windows = np.array(self.windows)
         corner = _corner(full, SEARCH_LOW)
-        coarse = _sign_bits(self._work.grids(windows[pooled], SEARCH_SIZE), SEARCH_LOW)
+        pooled_values, _ = self._work.frequencies(windows[pooled], SEARCH_SIZE, SEARCH_LOW, slopes=False)
+        coarse = pooled_values > 0
         differing = np.count_nonzero(coarse[position.reshape(pool.shape)] != corner[:, None, :], axis=2)
         picked = np.argsort(differing, axis=1, kind="stable")[:, :SEARCH_STARTS]
         starts = np.take_along_axis(pool, picked, axis=1)
@@ -820,7 +771,7 @@ class Probe:
 
         boxes = np.asarray(boxes, dtype=np.float64)
         if start is None:
-            values, slopes = self._work.frequencies(boxes, size, low)
+            values, slopes = _distinct_frequencies(self._work, boxes, size, low)
             current = differing(values)
         else:
             values, slopes, current = start.values, start.jacobian, start.differing
@@ -983,11 +934,34 @@ def _distinct_grids(work: _Work, boxes: np.ndarray, size: int) -> np.ndarray:
     bit for bit. A box's grid depends on that box alone, so its copy is the same array.
     """
     rows = np.ascontiguousarray(boxes, dtype=np.float64).reshape(-1, 4)
-    keys = rows.view(np.dtype((np.void, rows.itemsize * 4))).reshape(-1)  # bit patterns, not values
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    first, inverse = _distinct_rows(rows)
     if len(first) == len(rows):
         return work.grids(rows, size, coarse=True)
-    return work.grids(rows[first], size, coarse=True)[inverse.reshape(-1)]
+    return work.grids(rows[first], size, coarse=True)[inverse]
+
+
+def _distinct_frequencies(work: _Work, boxes: np.ndarray, size: int, low: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """``work.frequencies(boxes, size, low)``, each distinct box computed once.
+
+    A display's alike shots start their alignment from the same few of the probe's
+    windows (about 10 distinct among 64 candidates), and a box's frequencies and slopes
+    depend on that box alone.
+    """
+    rows = np.ascontiguousarray(boxes, dtype=np.float64).reshape(-1, 4)
+    first, inverse = _distinct_rows(rows)
+    if len(first) == len(rows):
+        values, slopes = work.frequencies(rows, size, low)
+    else:
+        values, slopes = work.frequencies(rows[first], size, low)
+        values, slopes = values[inverse], None if slopes is None else slopes[inverse]
+    return values, slopes
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The index of each distinct row's first occurrence, and where each row's is in that list."""
+    keys = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).reshape(-1)  # bit patterns, not values
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
 
 
 def window_similarity(a: Fingerprint, b: Fingerprint) -> float:

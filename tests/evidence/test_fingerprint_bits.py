@@ -108,3 +108,71 @@ def test_grids_in_chunks_and_once_per_distinct_window_are_the_same(monkeypatch: 
     for points in (1, 10**9):  # a box at a time; all at once
         monkeypatch.setattr(fingerprints, "GRID_CHUNK_POINTS", points)
         assert work.grids(windows, fingerprints.HASH_SIZE, coarse=True).tobytes() == chunked.tobytes()
+
+
+def _plain_grid_sums(table: np.ndarray, boxes: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """The close call's grid sums as numpy array operations, as they were before compiling."""
+    height, width = table.shape[0] - 1, table.shape[1] - 1
+    steps = np.linspace(0.0, 1.0, size + 1)
+    xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
+    ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
+    x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
+    y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
+    x_frac = (xs - x_low).astype(np.float32)[:, None, :]
+    y_frac = (ys - y_low).astype(np.float32)[:, :, None]
+    rows_, columns_ = y_low[:, :, None], x_low[:, None, :]
+    top_left, top_right = table[rows_, columns_], table[rows_, columns_ + 1]
+    bottom_left, bottom_right = table[rows_ + 1, columns_], table[rows_ + 1, columns_ + 1]
+    right_top, bottom = top_right - top_left, bottom_right - bottom_left
+    slope_x = (bottom - right_top) * y_frac + right_top
+    upper = right_top * x_frac + top_left
+    slope_y = bottom * x_frac + bottom_left - upper
+    corners = slope_y * y_frac + upper
+    area = ((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) / size**2).astype(np.float32)[:, None, None]
+    means = np.diff(np.diff(corners, axis=1), axis=2) / area
+    return means, np.diff(slope_x, axis=1) / area, np.diff(slope_y, axis=2) / area
+
+
+@pytest.mark.parametrize("size", [32, 64, 128])
+def test_the_compiled_grid_sums_are_numpys_bit_for_bit(size: int) -> None:
+    from merch.evidence.compiled import compiled_grid_sums
+
+    work = fingerprints._work(_picture(1, (1600, 1200), 80))
+    windows = np.array(fingerprints._probe(work).windows)[::20]
+    # Off the pixel grid, and one box reaching past the picture's edges (its corners read the edge).
+    boxes = np.concatenate([windows + np.linspace(0.3, 2.7, 4), [[-12.5, -3.25, work.width + 7.0, 200.0]]])
+    count = len(boxes)
+    means = np.empty((count, size, size), dtype=np.float32)
+    columns = np.empty((count, size, size + 1), dtype=np.float32)
+    rows = np.empty((count, size + 1, size), dtype=np.float32)
+
+    compiled_grid_sums()(work.table, boxes, np.linspace(0.0, 1.0, size + 1), True, means, columns, rows)
+
+    expected = _plain_grid_sums(work.table, boxes, size)
+    for made, plain in zip((means, columns, rows), expected, strict=True):
+        assert made.tobytes() == plain.tobytes()
+
+
+def test_the_slopes_are_those_of_the_frequencies() -> None:
+    work = fingerprints._work(_picture(2, (900, 1300), 0).convert("L"))
+    box = np.array([[61.3, 40.7, 290.2, 330.9]])
+    values, slopes = work.frequencies(box, 32, 16)
+    assert slopes is not None
+    for edge in range(4):
+        moved = box.copy()
+        moved[0, edge] += 0.25
+        ahead, _ = work.frequencies(moved, 32, 16, slopes=False)
+        moved[0, edge] -= 0.5
+        behind, _ = work.frequencies(moved, 32, 16, slopes=False)
+        numeric = (ahead - behind)[0] / 0.5
+        # Exact for the bilinear reading of the table, so up to float32 rounding and the
+        # kinks where a grid line crosses a pixel.
+        assert np.corrcoef(numeric, slopes[0, :, edge])[0, 1] > 0.99
+
+
+def test_a_box_that_is_not_a_number_reads_inside_the_picture() -> None:
+    work = fingerprints._work(_picture(3, (1000, 750), 0))
+
+    values, _ = work.frequencies(np.array([[np.nan, 10.0, np.nan, 300.0]]), 32, 16)
+
+    assert values.shape == (1, 256)
