@@ -1,6 +1,6 @@
 """Perceptual fingerprints of a display copy, and the checks that compare them.
 
-Pure numpy and Pillow, no Flask or database. Three descriptors are kept per photo:
+numpy and Pillow (and numba for the close call's grid sums), no Flask or database. Three descriptors are kept per photo:
 
 - ``phash``: a 64-bit DCT hash of the whole picture (grey, 32×32, the 8×8 lowest
   frequencies against their median), the classic pHash; survives re-saving, JPEG
