@@ -335,8 +335,11 @@ class _Work:
         rows = np.empty((count, size + 1, size) if slopes else (0, 0, 0), dtype=np.float32)
         compiled_grid_sums()(self.table, boxes, _grid_steps(size), slopes, means, columns, rows)
         widths, heights = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+        # Rows transformed in one matrix product over all boxes, columns by the low DCT
+        # rows applied to each box's (size × low) result: no transposed copies.
         dct_t = _low_dct(size, low)
-        values = _low_frequencies(means, low, dct_t)  # n × low × low
+        dct = _low_dct_rows(size, low)
+        values = dct @ (means.reshape(count * size, size) @ dct_t).reshape(count, size, low)  # n × low × low
         if not slopes:
             return values.reshape(count, -1), None
         # Per cell: the column integrals along its left and right edges, the row integrals
@@ -345,20 +348,19 @@ class _Work:
         # (size+1) × size matrix per edge, so each slope's low frequencies are two matrix
         # products on the integrals (``_edge_dct``), never a size×size derivative grid.
         edges = _edge_dct(size, low)  # (size+1) × 2·low: first edge's weights, then second's
-        along_x = (columns.reshape(count * size, size + 1) @ edges).reshape(count, size, 2 * low)
-        along_x = np.ascontiguousarray(along_x.transpose(0, 2, 1)).reshape(count * 2 * low, size) @ dct_t
-        along_x = along_x.reshape(count, 2 * low, low)  # [edge frequency v, u]
-        along_y = (rows.reshape(count * (size + 1), size) @ dct_t).reshape(count, size + 1, low)
-        along_y = np.ascontiguousarray(along_y.transpose(0, 2, 1)).reshape(count * low, size + 1) @ edges
-        along_y = along_y.reshape(count, low, 2 * low)  # [v, edge frequency u]
+        along_x = dct @ (columns.reshape(count * size, size + 1) @ edges).reshape(count, size, 2 * low)
+        along_y = _edge_dct_rows(size, low) @ (rows.reshape(count * (size + 1), size) @ dct_t).reshape(
+            count, size + 1, low
+        )
+        # along_x: n × low × 2·low, [u, (edge, v)]; along_y: n × 2·low × low, [(edge, u), v]
         # A box's size enters every cell's mean too (the mean is a sum over the area).
         per_width = values / widths.astype(np.float32)[:, None, None]
         per_height = values / heights.astype(np.float32)[:, None, None]
         jacobian = np.empty((count, low, low, 4), dtype=np.float32)
-        np.add(along_x[:, :low].transpose(0, 2, 1), per_width, out=jacobian[..., 0])
-        np.add(along_y[:, :, :low].transpose(0, 2, 1), per_height, out=jacobian[..., 1])
-        np.subtract(along_x[:, low:].transpose(0, 2, 1), per_width, out=jacobian[..., 2])
-        np.subtract(along_y[:, :, low:].transpose(0, 2, 1), per_height, out=jacobian[..., 3])
+        np.add(along_x[:, :, :low], per_width, out=jacobian[..., 0])
+        np.add(along_y[:, :low], per_height, out=jacobian[..., 1])
+        np.subtract(along_x[:, :, low:], per_width, out=jacobian[..., 2])
+        np.subtract(along_y[:, low:], per_height, out=jacobian[..., 3])
         return values.reshape(count, -1), jacobian.reshape(count, low * low, 4)
 
 
@@ -374,6 +376,18 @@ def _grid_steps(size: int) -> np.ndarray:
 def _low_dct(size: int, low: int) -> np.ndarray:
     """The transposed low rows of the DCT matrix, as ``_low_frequencies`` takes them."""
     return np.ascontiguousarray(_dct_matrix(size)[:low].T)
+
+
+@cache
+def _low_dct_rows(size: int, low: int) -> np.ndarray:
+    """The low rows of the DCT matrix (``_low_dct`` untransposed), contiguous."""
+    return np.ascontiguousarray(_low_dct(size, low).T)
+
+
+@cache
+def _edge_dct_rows(size: int, low: int) -> np.ndarray:
+    """``_edge_dct`` transposed, contiguous."""
+    return np.ascontiguousarray(_edge_dct(size, low).T)
 
 
 @cache
