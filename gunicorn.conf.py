@@ -30,3 +30,15 @@ max_requests_jitter = 100
 accesslog = "-"
 # Only the local proxy's X-Forwarded-* headers are believed (the app's MERCH_PROXY_COUNT too).
 forwarded_allow_ips = os.environ.get("MERCH_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Before a worker takes requests: the photo check's compiled loop loaded (or compiled).
+
+    Otherwise the first upload with a close call in each worker's life waits half a second
+    (two when nothing is cached yet) while numba holds the interpreter, and every other
+    thread of that worker with it (merch/evidence/compiled.py).
+    """
+    from merch.evidence import warm_up
+
+    warm_up()

@@ -13,6 +13,7 @@ from merch.evidence.fingerprints import (
     nearest,
     probe,
     unsigned,
+    warm_up,
     window_similarity,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "nearest",
     "probe",
     "unsigned",
+    "warm_up",
     "window_similarity",
 ]

@@ -1,6 +1,7 @@
 """Perceptual fingerprints of a display copy, and the checks that compare them.
 
-numpy and Pillow (and numba for the close call's grid sums), no Flask or database. Three descriptors are kept per photo:
+numpy and Pillow (and numba for the close call's grid sums), no Flask or database. Three
+descriptors are kept per photo:
 
 - ``phash``: a 64-bit DCT hash of the whole picture (grey, 32×32, the 8×8 lowest
   frequencies against their median), the classic pHash; survives re-saving, JPEG
@@ -29,6 +30,8 @@ aligned and judged on their full detail bits.
 from __future__ import annotations
 
 import ctypes
+import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,6 +54,7 @@ __all__ = [
     "fingerprint",
     "hamming",
     "probe",
+    "warm_up",
     "window_similarity",
 ]
 
@@ -229,13 +233,13 @@ class _GridPoints:
     values in compiled code (``compiled.grid_sums``).
     """
 
-    __slots__ = ("flat", "steps", "stride", "top", "x_frac", "xs", "y_frac", "ys")
+    __slots__ = ("flat", "stride", "top", "x_frac", "xs", "y_frac", "ys")
 
     def __init__(self, table: np.ndarray, boxes: np.ndarray, size: int) -> None:
         height, width = table.shape[0] - 1, table.shape[1] - 1
-        self.steps = np.linspace(0.0, 1.0, size + 1)
-        self.xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * self.steps, 0, width)
-        self.ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * self.steps, 0, height)
+        steps = _grid_steps(size)
+        self.xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
+        self.ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
         y_low = np.minimum(np.floor(self.ys).astype(np.intp), height - 1)
         x_low = np.minimum(np.floor(self.xs).astype(np.intp), width - 1)
         self.y_frac = (self.ys - y_low).astype(np.float32)[:, :, None]
@@ -366,7 +370,7 @@ class _Work:
 
 @cache
 def _grid_steps(size: int) -> np.ndarray:
-    """Where a size×size grid's lines fall across its box, as shares (as ``_GridPoints.steps``)."""
+    """Where a size×size grid's lines fall across its box, as shares of it (read-only: shared)."""
     steps = np.linspace(0.0, 1.0, size + 1)
     steps.flags.writeable = False
     return steps
@@ -382,12 +386,6 @@ def _low_dct(size: int, low: int) -> np.ndarray:
 def _low_dct_rows(size: int, low: int) -> np.ndarray:
     """The low rows of the DCT matrix (``_low_dct`` untransposed), contiguous."""
     return np.ascontiguousarray(_low_dct(size, low).T)
-
-
-@cache
-def _edge_dct_rows(size: int, low: int) -> np.ndarray:
-    """``_edge_dct`` transposed, contiguous."""
-    return np.ascontiguousarray(_edge_dct(size, low).T)
 
 
 @cache
@@ -410,6 +408,12 @@ def _edge_dct(size: int, low: int) -> np.ndarray:
 
 
 @cache
+def _edge_dct_rows(size: int, low: int) -> np.ndarray:
+    """``_edge_dct`` transposed, contiguous."""
+    return np.ascontiguousarray(_edge_dct(size, low).T)
+
+
+@cache
 def _tune_process() -> None:
     """Once per process, before the first fingerprint: one BLAS thread, freed memory kept.
 
@@ -425,7 +429,7 @@ def _tune_process() -> None:
 # glibc's mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _HEAP_BLOCKS_UP_TO = 8 * 1024 * 1024
-_FREE_HEAP_KEPT = 32 * 1024 * 1024
+_FREE_HEAP_KEPT = 16 * 1024 * 1024
 
 
 def _keep_freed_memory() -> None:
@@ -435,17 +439,30 @@ def _keep_freed_memory() -> None:
     each such block from the system and unmaps it when freed (or trims the heap soon
     after), so the next array of that size is faulted in and zeroed page by page again:
     a sixth of the close call's time (README "Evidence"). Blocks up to 8 MB now come from
-    the heap, and up to 32 MB of free heap stays with the process; a worker's resident
-    memory may stay that much higher after a lookup. Not glibc (musl, macOS): left as is.
+    the heap, and up to 16 MB of free memory stays with each malloc arena that ran a
+    close call (a threaded worker has up to eight arenas per core), so a worker's resident
+    memory may stay that much higher after lookups. Left as is where the operator tuned
+    malloc already (``MALLOC_*_`` or ``GLIBC_TUNABLES`` set) and off Linux.
     """
+    if sys.platform != "linux" or "GLIBC_TUNABLES" in os.environ:
+        return
+    if any(name.startswith("MALLOC_") for name in os.environ):
+        return
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError):
-        return
+    except (AttributeError, OSError, TypeError):
+        return  # not glibc (musl has no mallopt)
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
     mallopt(_M_MMAP_THRESHOLD, _HEAP_BLOCKS_UP_TO)
     mallopt(_M_TRIM_THRESHOLD, _FREE_HEAP_KEPT)
+
+
+def warm_up() -> None:
+    """Make a process's first close call as quick as the next: its settings made and the
+    compiled loop loaded (or compiled). For a server worker, before it takes requests."""
+    _tune_process()
+    compiled_grid_sums()
 
 
 def _work(image: Image.Image) -> _Work:

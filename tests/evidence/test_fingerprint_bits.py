@@ -18,11 +18,13 @@ The cheap paths are also checked against the plain computations they replace.
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+import merch.evidence.compiled as compiled
 import merch.evidence.fingerprints as fingerprints
 
 
@@ -110,47 +112,76 @@ def test_grids_in_chunks_and_once_per_distinct_window_are_the_same(monkeypatch: 
         assert work.grids(windows, fingerprints.HASH_SIZE, coarse=True).tobytes() == chunked.tobytes()
 
 
-def _plain_grid_sums(table: np.ndarray, boxes: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
-    """The close call's grid sums as numpy array operations, as they were before compiling."""
-    height, width = table.shape[0] - 1, table.shape[1] - 1
-    steps = np.linspace(0.0, 1.0, size + 1)
-    xs = np.clip(boxes[:, 0:1] + (boxes[:, 2:3] - boxes[:, 0:1]) * steps, 0, width)
-    ys = np.clip(boxes[:, 1:2] + (boxes[:, 3:4] - boxes[:, 1:2]) * steps, 0, height)
-    x_low = np.minimum(np.floor(xs).astype(np.intp), width - 1)
-    y_low = np.minimum(np.floor(ys).astype(np.intp), height - 1)
-    x_frac = (xs - x_low).astype(np.float32)[:, None, :]
-    y_frac = (ys - y_low).astype(np.float32)[:, :, None]
-    rows_, columns_ = y_low[:, :, None], x_low[:, None, :]
-    top_left, top_right = table[rows_, columns_], table[rows_, columns_ + 1]
-    bottom_left, bottom_right = table[rows_ + 1, columns_], table[rows_ + 1, columns_ + 1]
-    right_top, bottom = top_right - top_left, bottom_right - bottom_left
-    slope_x = (bottom - right_top) * y_frac + right_top
-    upper = right_top * x_frac + top_left
-    slope_y = bottom * x_frac + bottom_left - upper
-    corners = slope_y * y_frac + upper
-    area = ((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) / size**2).astype(np.float32)[:, None, None]
-    means = np.diff(np.diff(corners, axis=1), axis=2) / area
-    return means, np.diff(slope_x, axis=1) / area, np.diff(slope_y, axis=2) / area
+def _grid_sums(function: object, table: np.ndarray, boxes: np.ndarray, size: int, slopes: bool) -> np.ndarray:
+    """The means, column and row integrals ``function`` gives, side by side in one array."""
+    count = len(boxes)
+    means = np.full((count, size, size), -1.0, dtype=np.float32)
+    columns = np.full((count, size, size + 1) if slopes else (0, 0, 0), -1.0, dtype=np.float32)
+    rows = np.full((count, size + 1, size) if slopes else (0, 0, 0), -1.0, dtype=np.float32)
+    function(table, boxes, fingerprints._grid_steps(size), slopes, means, columns, rows)  # type: ignore[operator]
+    return np.concatenate([means.reshape(-1), columns.reshape(-1), rows.reshape(-1)])
 
 
+@pytest.mark.parametrize("slopes", [True, False])
 @pytest.mark.parametrize("size", [32, 64, 128])
-def test_the_compiled_grid_sums_are_numpys_bit_for_bit(size: int) -> None:
-    from merch.evidence.compiled import compiled_grid_sums
-
+def test_the_compiled_grid_sums_are_the_numpy_passes_bit_for_bit(size: int, slopes: bool) -> None:
     work = fingerprints._work(_picture(1, (1600, 1200), 80))
     windows = np.array(fingerprints._probe(work).windows)[::20]
     # Off the pixel grid, and one box reaching past the picture's edges (its corners read the edge).
     boxes = np.concatenate([windows + np.linspace(0.3, 2.7, 4), [[-12.5, -3.25, work.width + 7.0, 200.0]]])
-    count = len(boxes)
-    means = np.empty((count, size, size), dtype=np.float32)
-    columns = np.empty((count, size, size + 1), dtype=np.float32)
-    rows = np.empty((count, size + 1, size), dtype=np.float32)
 
-    compiled_grid_sums()(work.table, boxes, np.linspace(0.0, 1.0, size + 1), True, means, columns, rows)
+    made = _grid_sums(compiled.compiled_grid_sums(), work.table, boxes, size, slopes)
 
-    expected = _plain_grid_sums(work.table, boxes, size)
-    for made, plain in zip((means, columns, rows), expected, strict=True):
-        assert made.tobytes() == plain.tobytes()
+    assert compiled.compiled_grid_sums() is not compiled.grid_sums_numpy  # numba is in requirements.txt
+    assert made.tobytes() == _grid_sums(compiled.grid_sums_numpy, work.table, boxes, size, slopes).tobytes()
+
+
+def test_boxes_that_are_not_numbers_or_of_no_size_never_read_outside_the_table() -> None:
+    import numba
+
+    checked = numba.njit(boundscheck=True, error_model="numpy")(compiled.grid_sums)  # an index outside raises
+    work = fingerprints._work(_picture(3, (1000, 750), 0))
+    boxes = np.array(
+        [
+            [np.nan, 10.0, np.nan, 300.0],
+            [10.0, np.nan, 300.0, np.nan],
+            [-np.inf, -np.inf, np.inf, np.inf],
+            [1e308, -1e308, 1e308, 1e308],
+            [50.0, 50.0, 50.0, 120.0],  # no width
+        ]
+    )
+
+    made = _grid_sums(checked, work.table, boxes, 32, True)
+
+    assert np.array_equal(made, _grid_sums(compiled.grid_sums_numpy, work.table, boxes, 32, True), equal_nan=True)
+
+
+def test_without_numba_the_numpy_passes_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
+
+    assert compiled.compile_grid_sums() is compiled.grid_sums_numpy
+
+
+def test_with_nowhere_to_cache_numba_compiles_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numba
+
+    njit = numba.njit
+
+    def no_cache_location(*args: object, cache: bool = False, **options: object) -> object:
+        if cache:
+            raise RuntimeError("cannot cache function 'grid_sums': no locator available for file")
+        return njit(*args, **options)
+
+    monkeypatch.setattr(numba, "njit", no_cache_location)
+    made = compiled.compile_grid_sums()
+    work = fingerprints._work(_picture(2, (900, 1300), 0).convert("L"))
+    boxes = np.array(fingerprints._probe(work).windows)[:5]
+
+    assert made is not compiled.grid_sums_numpy
+    assert (
+        _grid_sums(made, work.table, boxes, 32, True).tobytes()
+        == _grid_sums(compiled.grid_sums_numpy, work.table, boxes, 32, True).tobytes()
+    )
 
 
 def test_the_slopes_are_those_of_the_frequencies() -> None:
@@ -168,11 +199,3 @@ def test_the_slopes_are_those_of_the_frequencies() -> None:
         # Exact for the bilinear reading of the table, so up to float32 rounding and the
         # kinks where a grid line crosses a pixel.
         assert np.corrcoef(numeric, slopes[0, :, edge])[0, 1] > 0.99
-
-
-def test_a_box_that_is_not_a_number_reads_inside_the_picture() -> None:
-    work = fingerprints._work(_picture(3, (1000, 750), 0))
-
-    values, _ = work.frequencies(np.array([[np.nan, 10.0, np.nan, 300.0]]), 32, 16)
-
-    assert values.shape == (1, 256)
