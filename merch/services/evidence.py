@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+import numpy as np
 from PIL import Image
 from sqlalchemy import bindparam, func, select
 
 from merch.database import reading, writing
 from merch.evidence import Fingerprint, Probe, analyse, bands, unsigned, window_similarity
-from merch.evidence.fingerprints import CANDIDATE_DISTANCE
+from merch.evidence.fingerprints import BAND_BITS, BANDS, CANDIDATE_DISTANCE
 from merch.extensions import db
 from merch.models import SENT_BACK, ItemResult, Photo, RuleVersion, Submission, User
 from merch.models.evidence import PhotoFingerprint, PhotoHashBand
@@ -70,16 +71,26 @@ def store_fingerprint(photo: Photo, fingerprint: Fingerprint) -> None:
 
 
 def _probe_keys(probe: Probe) -> list[int]:
-    # A third or more of a probe's windows repeat another's hash (a plain floor or wall
-    # looks the same from every crop), so each distinct hash is split into bands once.
-    return sorted(
-        {
-            band_key(kind, index, band)
-            for kind, hashes in ((WHOLE, probe.whole_hashes), (CORE, probe.core_hashes))
-            for value in set(hashes)
-            for index, band in enumerate(bands(value))
-        }
-    )
+    """The band keys of every distinct hash of the probe, sorted.
+
+    A third or more of a probe's windows repeat another's hash (a plain floor or wall looks
+    the same from every crop), so each distinct hash is split once, all in numpy (a Python
+    set of some thousand keys cost about a millisecond a lookup).
+    """
+    keys = [
+        _band_keys(kind, np.unique(np.array(hashes, dtype=np.uint64)))
+        for kind, hashes in ((WHOLE, probe.whole_hashes), (CORE, probe.core_hashes))
+        if hashes
+    ]
+    return np.unique(np.concatenate(keys)).tolist() if keys else []
+
+
+def _band_keys(kind: int, hashes: np.ndarray) -> np.ndarray:
+    """``band_key(kind, index, band)`` of every band of every hash (uint64), as int64."""
+    index = np.arange(BANDS, dtype=np.uint64)
+    bands_ = (hashes[:, None] >> (np.uint64(BAND_BITS) * index)) & np.uint64((1 << BAND_BITS) - 1)
+    prefix = (np.uint64(kind * BANDS) + index) << np.uint64(BAND_BITS)
+    return (prefix | bands_).astype(np.int64).reshape(-1)
 
 
 @dataclass(frozen=True)
@@ -91,12 +102,11 @@ class Found:
 def find_reused(probe: Probe) -> Found | None:
     """The stored photo (any shop) that the new picture is a copy of, if any.
 
-    Two queries whatever the history's size: the photos sharing MIN_BAND_HITS bands with
-    the probe's hashes (one IN over the band keys, read from the covering primary key,
-    at most MAX_HITS of them, most bands first), with their two hashes; then the
-    fingerprints of the MAX_CLOSE closest by hash, which ``Probe.matches`` judges at once.
+    One query whatever the history's size: the photos sharing MIN_BAND_HITS bands with the
+    probe's hashes (one IN over the band keys, read from the covering primary key, at most
+    MAX_HITS of them, most bands first), with their fingerprints; ``Probe.matches`` judges
+    the MAX_CLOSE closest by hash at once. A second, of one row, only when a copy is found.
     """
-    keys = _probe_keys(probe)
     hits = (
         select(PhotoHashBand.photo_id)
         # Several hundred keys: an expanding parameter takes the list as it is, where a
@@ -108,50 +118,43 @@ def find_reused(probe: Probe) -> Found | None:
         .limit(MAX_HITS)
         .subquery()
     )
+    # The fingerprints whole with their hashes: most hits are near candidates (a display's
+    # alike shots), and a second round trip for their detail cost more than the bytes.
+    # Columns, not entities: up to MAX_HITS rows read for one comparison need no identity map.
     candidates = db.session.execute(
-        select(PhotoFingerprint.photo_id, PhotoFingerprint.phash, PhotoFingerprint.core).join(
-            hits, hits.c.photo_id == PhotoFingerprint.photo_id
-        ),
-        {"band_keys": keys},
-    ).all()
-    distances = probe.candidate_distances(
-        [unsigned(row.phash) for row in candidates], [unsigned(row.core) for row in candidates]
-    )
-    close = sorted(
-        (distance, row.photo_id)
-        for row, distance in zip(candidates, distances.tolist(), strict=True)
-        if distance <= CANDIDATE_DISTANCE
-    )[:MAX_CLOSE]
-    if not close:
-        return None
-    # With each fingerprint, the photo its photo was itself found a copy of, if any. Columns,
-    # not entities: up to 64 rows read for one comparison need no identity map.
-    rows = db.session.execute(
         select(
             PhotoFingerprint.photo_id,
             PhotoFingerprint.phash,
             PhotoFingerprint.core,
             PhotoFingerprint.detail,
             PhotoFingerprint.layout,
-            Photo.reused_of_id,
-        )
-        .outerjoin(Photo, Photo.id == PhotoFingerprint.photo_id)
-        .where(PhotoFingerprint.photo_id.in_([photo_id for _, photo_id in close]))
-        .order_by(PhotoFingerprint.photo_id)
+        ).join(hits, hits.c.photo_id == PhotoFingerprint.photo_id),
+        {"band_keys": _probe_keys(probe)},
     ).all()
+    if not candidates:
+        return None
+    distances = probe.candidate_distances([row.phash for row in candidates], [row.core for row in candidates])
+    close = sorted(
+        (distance, row.photo_id, index)
+        for index, (row, distance) in enumerate(zip(candidates, distances.tolist(), strict=True))
+        if distance <= CANDIDATE_DISTANCE
+    )[:MAX_CLOSE]
+    if not close:
+        return None
+    rows = sorted((candidates[index] for _, _, index in close), key=lambda row: row.photo_id)
     found = probe.matches([_fingerprint(row) for row in rows])
     # The closest of the copies (the earliest on a tie): a display's history can hold a
     # re-shot so still (a tripod's) that it passes for a copy too, and the original is the
-    # one the new picture lines up with best (README "Evidence"). A copy found that was
-    # itself a reuse stands for the photo it copied: the first stored is the one reused.
+    # one the new picture lines up with best (README "Evidence").
     matched = [
-        (match.detail_distance, row.photo_id, row.reused_of_id)
-        for row, match in zip(rows, found, strict=True)
-        if match is not None
+        (match.detail_distance, row.photo_id) for row, match in zip(rows, found, strict=True) if match is not None
     ]
     if not matched:
         return None
-    detail_distance, matched_id, origin = min(matched, key=lambda item: (item[0], item[1]))
+    detail_distance, matched_id = min(matched)
+    # A copy found that was itself a reuse stands for the photo it copied: the first
+    # stored is the one reused.
+    origin = db.session.scalar(select(Photo.reused_of_id).where(Photo.id == matched_id))
     return Found(origin if origin is not None else matched_id, detail_distance)
 
 
