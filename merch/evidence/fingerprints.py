@@ -719,8 +719,8 @@ class Probe:
         ]
         if not usable:
             return hash_distances, {}
-        full = np.array([np.unpackbits(np.frombuffer(stored[index].detail, dtype=np.uint8)) for index in usable])
-        full = full.astype(bool)
+        packed = np.frombuffer(b"".join(stored[index].detail for index in usable), dtype=np.uint8)
+        full = np.unpackbits(packed.reshape(len(usable), -1), axis=1).astype(bool)
         # Start windows: per candidate, of the START_POOL probe windows whose core hash is
         # nearest its own (at hand: no sampling), the SEARCH_STARTS whose 16×16 coarse bits
         # differ least from its corner. The hash alone ranks a screenshot's windows too
