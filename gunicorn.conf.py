@@ -39,6 +39,11 @@ def post_worker_init(worker: object) -> None:
     (two when nothing is cached yet) while numba holds the interpreter, and every other
     thread of that worker with it (merch/evidence/compiled.py).
     """
-    from merch.evidence import warm_up
+    try:
+        from merch.evidence import warm_up
 
-    warm_up()
+        warm_up()
+    except Exception:
+        # A worker that fails its boot stops the whole server (gunicorn halts): without the
+        # warm-up the first close call is only slower, so carry on and say why.
+        worker.log.exception("the photo check's warm-up failed; the first close call will do it")  # type: ignore[attr-defined]

@@ -240,9 +240,11 @@ def _copy_fill(
     # "index-only" scan of the band index reads the heap too (4,300 heap fetches a lookup),
     # which a production table that autovacuum has seen does not. VACUUM needs autocommit.
     raw.driver_connection.autocommit = True  # type: ignore[attr-defined]
-    cursor.execute("VACUUM ANALYZE photo_hash_bands")  # type: ignore[attr-defined]
-    cursor.execute("VACUUM ANALYZE photo_fingerprints")  # type: ignore[attr-defined]
-    raw.driver_connection.autocommit = False  # type: ignore[attr-defined]
+    try:
+        cursor.execute("VACUUM ANALYZE photo_hash_bands")  # type: ignore[attr-defined]
+        cursor.execute("VACUUM ANALYZE photo_fingerprints")  # type: ignore[attr-defined]
+    finally:
+        raw.driver_connection.autocommit = False  # type: ignore[attr-defined]
 
 
 def _plant(count: int, planted: list[Analysis]) -> None:

@@ -9,20 +9,24 @@ float32 operations in the same order, so its sums are bit for bit numpy's
 seventh of the cost.
 
 numba is imported when the first close call needs it (or a server worker warms it up,
-gunicorn.conf.py), not with the app: it takes about half a second, and compiling the loop
-a second or two more the first time. numba keeps the machine code in ``__pycache__``
-beside this file, or under the user's cache directory (``NUMBA_CACHE_DIR`` chooses);
-where it can write neither, each process compiles again, and where numba cannot be
-installed the numpy passes run instead: slower, same results.
+gunicorn.conf.py), not with the app: it takes about half a second (and some 110 MB of a
+process's memory), and compiling the loop a second or two more the first time. numba
+keeps the machine code in ``NUMBA_CACHE_DIR`` if set, else in ``__pycache__`` beside this
+file, else under the user's cache directory; where it can write none, each process
+compiles again, and where numba cannot be installed or run the numpy passes serve:
+slower, same results.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable
 
 import numpy as np
+
+_log = logging.getLogger(__name__)
 
 GridSums = Callable[[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray, np.ndarray, np.ndarray], None]
 
@@ -178,22 +182,31 @@ def compiled_grid_sums() -> GridSums:
 def compile_grid_sums() -> GridSums:
     """``grid_sums`` compiled for the arguments ``_Work.frequencies`` passes, or the numpy passes.
 
-    Compiled with numba's on-disk cache where it has somewhere to write one, without it
-    where it has not; the numpy passes where numba is not installed or cannot compile.
-    Python's error model is numba's default, and it would raise where numpy gives an
-    infinity (a box of no size): numpy's is asked for.
+    Compiled with numba's on-disk cache where it can keep one, in memory where it cannot
+    (nowhere to write, a damaged cache file); the numpy passes, seven times slower, where
+    numba is not installed or cannot run (llvmlite will not load, the host forbids
+    executable memory). Never raises: a photo check must not fail for want of speed; each
+    way down is logged. Python's error model is numba's default, and it would raise where
+    numpy gives an infinity (a box of no size): numpy's is asked for.
     """
     try:
         import numba
-    except ImportError:
+    except Exception:  # ImportError, or OSError from llvmlite or numba's check for executable memory
+        _log.warning("numba cannot be imported: the photo check's grid sums run in numpy", exc_info=True)
         return grid_sums_numpy
     for cached in (True, False):
         try:
             compiled: GridSums = numba.njit(cache=cached, nogil=True, error_model="numpy")(grid_sums)
             _first_call(compiled)
-        except (RuntimeError, OSError, numba.core.errors.NumbaError):
-            continue  # "no locator available" (nowhere to cache), or a cache it cannot write
+        except Exception:
+            # With the cache: "no locator available" (nowhere to write), an OSError writing,
+            # an UnpicklingError reading a damaged file. Without it: numba cannot compile.
+            _log.warning("numba could not compile the grid sums (cache=%s)", cached, exc_info=True)
+            continue
+        if not cached:
+            _log.warning("numba compiled the grid sums without its cache: each process compiles again")
         return compiled
+    _log.warning("the photo check's grid sums run in numpy")
     return grid_sums_numpy
 
 

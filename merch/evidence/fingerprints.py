@@ -430,6 +430,13 @@ def _tune_process() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _HEAP_BLOCKS_UP_TO = 8 * 1024 * 1024
 _FREE_HEAP_KEPT = 16 * 1024 * 1024
+_OPERATOR_MALLOC_SETTINGS = (
+    "MALLOC_MMAP_THRESHOLD_",
+    "MALLOC_TRIM_THRESHOLD_",
+    "MALLOC_TOP_PAD_",
+    "MALLOC_MMAP_MAX_",
+    "GLIBC_TUNABLES",
+)
 
 
 def _keep_freed_memory() -> None:
@@ -441,12 +448,11 @@ def _keep_freed_memory() -> None:
     a sixth of the close call's time (README "Evidence"). Blocks up to 8 MB now come from
     the heap, and up to 16 MB of free memory stays with each malloc arena that ran a
     close call (a threaded worker has up to eight arenas per core), so a worker's resident
-    memory may stay that much higher after lookups. Left as is where the operator tuned
-    malloc already (``MALLOC_*_`` or ``GLIBC_TUNABLES`` set) and off Linux.
+    memory may stay that much higher after lookups. Left as is where the operator set
+    these thresholds already (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``,
+    ``MALLOC_TOP_PAD_``, ``MALLOC_MMAP_MAX_`` or ``GLIBC_TUNABLES``), and off Linux.
     """
-    if sys.platform != "linux" or "GLIBC_TUNABLES" in os.environ:
-        return
-    if any(name.startswith("MALLOC_") for name in os.environ):
+    if sys.platform != "linux" or any(name in os.environ for name in _OPERATOR_MALLOC_SETTINGS):
         return
     try:
         mallopt = ctypes.CDLL(None).mallopt

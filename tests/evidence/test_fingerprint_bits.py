@@ -199,3 +199,43 @@ def test_the_slopes_are_those_of_the_frequencies() -> None:
         # Exact for the bilinear reading of the table, so up to float32 rounding and the
         # kinks where a grid line crosses a pixel.
         assert np.corrcoef(numeric, slopes[0, :, edge])[0, 1] > 0.99
+
+
+def test_where_numba_cannot_compile_at_all_the_numpy_passes_serve_and_it_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import numba
+
+    def cannot_run(*args: object, **options: object) -> object:
+        raise OSError("cannot allocate executable memory")
+
+    monkeypatch.setattr(numba, "njit", cannot_run)
+
+    assert compiled.compile_grid_sums() is compiled.grid_sums_numpy
+    assert "run in numpy" in caplog.text
+
+
+def test_malloc_is_left_as_the_operator_set_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[int, int]] = []
+
+    class FakeLibc:
+        def __init__(self, name: object) -> None:
+            self.mallopt = self
+
+        def __call__(self, parameter: int, value: int) -> int:
+            calls.append((parameter, value))
+            return 1
+
+    monkeypatch.setattr(fingerprints.ctypes, "CDLL", FakeLibc)
+    monkeypatch.setattr(fingerprints.sys, "platform", "linux")
+    for name in fingerprints._OPERATOR_MALLOC_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "2")  # not one of the thresholds set here
+
+    fingerprints._keep_freed_memory()
+    assert calls == [(-3, 8 * 1024 * 1024), (-1, 16 * 1024 * 1024)]
+
+    calls.clear()
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    fingerprints._keep_freed_memory()
+    assert calls == []

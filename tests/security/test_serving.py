@@ -97,3 +97,36 @@ def test_the_app_is_served_by_threaded_workers_with_its_headers(gunicorn):
     headers = _headers(answer)
     assert headers["x-content-type-options"] == "nosniff"
     assert "no-store" in headers["cache-control"]
+
+
+class _Log:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def exception(self, message: str) -> None:
+        self.errors.append(message)
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.log = _Log()
+
+
+def test_each_worker_warms_the_photo_check_and_a_failed_warm_up_does_not_stop_the_server(monkeypatch):
+    import runpy
+
+    import merch.evidence
+
+    hook = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"]
+    warmed: list[bool] = []
+    monkeypatch.setattr(merch.evidence, "warm_up", lambda: warmed.append(True))
+    worker = _Worker()
+    hook(worker)
+    assert warmed == [True] and worker.log.errors == []
+
+    def broken() -> None:
+        raise OSError("llvmlite will not load")
+
+    monkeypatch.setattr(merch.evidence, "warm_up", broken)
+    hook(worker)  # a worker that raised here would halt gunicorn
+    assert worker.log.errors == ["the photo check's warm-up failed; the first close call will do it"]
