@@ -50,10 +50,12 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from merch import create_app  # noqa: E402
 from merch.evidence import Analysis, Probe, analyse  # noqa: E402
+from merch.evidence.fingerprints import BANDS  # noqa: E402
 from merch.extensions import db  # noqa: E402
 from merch.models.evidence import PhotoFingerprint, PhotoHashBand  # noqa: E402
 from merch.photos import process_photo  # noqa: E402
-from merch.services.evidence import find_reused  # noqa: E402
+from merch.services.evidence import CORE, WHOLE, find_reused  # noqa: E402
+from merch.services.evidence import band_keys as pack_band_keys  # noqa: E402
 from tests.evidence_images import COPIES, FIRST_SHOT, RESHOTS, Camera, jpeg, scene, shoot  # noqa: E402
 
 WIDTH, HEIGHT = 4032, 3024
@@ -163,13 +165,9 @@ def _fill(count: int) -> None:
     unsigned = signed.view(np.uint64)
     detail = rng.integers(0, 256, size=(count, 128), dtype=np.uint8)
     layout = rng.integers(-127, 128, size=(count, 192), dtype=np.int8)
-    keys = []
-    for kind in (0, 1):
-        for index in range(4):
-            band = ((unsigned[:, kind] >> np.uint64(16 * index)) & np.uint64(0xFFFF)).astype(np.int64)
-            keys.append(((kind * 4 + index) << 16) | band)
-    band_keys = np.concatenate(keys)
-    band_ids = np.tile(ids, 8)
+    # Each photo's four whole-hash keys, then all four core-hash keys, as the app packs them.
+    band_keys = np.concatenate([pack_band_keys(kind, unsigned[:, kind]) for kind in (WHOLE, CORE)])
+    band_ids = np.tile(np.repeat(ids, BANDS), 2)
     order = np.lexsort((band_ids, band_keys))
     band_keys, band_ids = band_keys[order], band_ids[order]
 

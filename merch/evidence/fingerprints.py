@@ -50,7 +50,6 @@ __all__ = [
     "Fingerprint",
     "Match",
     "Probe",
-    "bands",
     "fingerprint",
     "hamming",
     "probe",
@@ -130,17 +129,6 @@ def unsigned(value: int) -> int:
 
 def hamming(a: int, b: int) -> int:
     return ((a ^ b) & 0xFFFF_FFFF_FFFF_FFFF).bit_count()
-
-
-def bands(value: int) -> list[int]:
-    """The four 16-bit bands of a 64-bit hash, lowest first.
-
-    Two hashes within Hamming distance 3 share at least one band exactly (pigeonhole),
-    which is what the index looks up; a farther pair usually does too.
-    """
-    value = unsigned(value)
-    mask = (1 << BAND_BITS) - 1
-    return [(value >> (BAND_BITS * index)) & mask for index in range(BANDS)]
 
 
 @cache
@@ -396,7 +384,7 @@ def _edge_dct(size: int, low: int) -> np.ndarray:
     for its second by j/size; a cell gains at its far edge and loses at its near one.
     Those (size+1) × size weights times the transposed low DCT rows, side by side.
     """
-    share = np.linspace(0.0, 1.0, size + 1)
+    share = _grid_steps(size)
     lines = np.arange(size)
     weights = []
     for moved in (1 - share, share):

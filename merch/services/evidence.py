@@ -19,7 +19,7 @@ from PIL import Image
 from sqlalchemy import bindparam, func, select
 
 from merch.database import reading, writing
-from merch.evidence import Fingerprint, Probe, analyse, bands, unsigned, window_similarity
+from merch.evidence import Fingerprint, Probe, analyse, unsigned, window_similarity
 from merch.evidence.fingerprints import BAND_BITS, BANDS, CANDIDATE_DISTANCE
 from merch.extensions import db
 from merch.models import SENT_BACK, ItemResult, Photo, RuleVersion, Submission, User
@@ -47,16 +47,27 @@ STALE_BEFORE = timedelta(hours=2)
 FAST_CLOCK = timedelta(minutes=5)
 
 
-def band_key(kind: int, index: int, value: int) -> int:
-    return ((kind * 4 + index) << 16) | value
+def band_keys(kind: int, hashes: np.ndarray) -> np.ndarray:
+    """The index keys of every 64-bit hash (uint64) of one kind: four per hash, lowest band first.
+
+    Each hash is cut into four 16-bit bands; a key packs the kind (WHOLE or CORE), the
+    band's place and its value, so one index serves both hashes. Two hashes within Hamming
+    distance 3 share at least one band exactly (pigeonhole), which is what the lookup
+    finds; a farther pair usually does too. Storage and lookup both pack keys here.
+    """
+    index = np.arange(BANDS, dtype=np.uint64)
+    values = (hashes[:, None] >> (np.uint64(BAND_BITS) * index)) & np.uint64((1 << BAND_BITS) - 1)
+    prefix = (np.uint64(kind * BANDS) + index) << np.uint64(BAND_BITS)
+    return (prefix | values).astype(np.int64).reshape(-1)
 
 
 def band_rows(photo_id: int, fingerprint: Fingerprint) -> list[PhotoHashBand]:
-    rows = []
-    for kind, value in ((WHOLE, fingerprint.phash), (CORE, fingerprint.core)):
-        for index, band in enumerate(bands(value)):
-            rows.append(PhotoHashBand(band_key=band_key(kind, index, band), photo_id=photo_id))
-    return rows
+    """The photo's eight index rows: its whole-picture hash's four bands, then its core's."""
+    keys = [
+        band_keys(kind, np.array([unsigned(value)], dtype=np.uint64))
+        for kind, value in ((WHOLE, fingerprint.phash), (CORE, fingerprint.core))
+    ]
+    return [PhotoHashBand(band_key=key, photo_id=photo_id) for key in np.concatenate(keys).tolist()]
 
 
 def store_fingerprint(photo: Photo, fingerprint: Fingerprint) -> None:
@@ -78,19 +89,11 @@ def _probe_keys(probe: Probe) -> list[int]:
     set of some thousand keys cost about a millisecond a lookup).
     """
     keys = [
-        _band_keys(kind, np.unique(np.array(hashes, dtype=np.uint64)))
+        band_keys(kind, np.unique(np.array(hashes, dtype=np.uint64)))
         for kind, hashes in ((WHOLE, probe.whole_hashes), (CORE, probe.core_hashes))
         if hashes
     ]
     return np.unique(np.concatenate(keys)).tolist() if keys else []
-
-
-def _band_keys(kind: int, hashes: np.ndarray) -> np.ndarray:
-    """``band_key(kind, index, band)`` of every band of every hash (uint64), as int64."""
-    index = np.arange(BANDS, dtype=np.uint64)
-    bands_ = (hashes[:, None] >> (np.uint64(BAND_BITS) * index)) & np.uint64((1 << BAND_BITS) - 1)
-    prefix = (np.uint64(kind * BANDS) + index) << np.uint64(BAND_BITS)
-    return (prefix | bands_).astype(np.int64).reshape(-1)
 
 
 @dataclass(frozen=True)
