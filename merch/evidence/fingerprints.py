@@ -92,6 +92,10 @@ RANK_SIZE, RANK_LOW, RANK_ROUNDS, RANK_REACH = 64, 32, 2, 0.01  # the candidates
 # and about two in three of a display's alike shots more than RANK_KEEP: those take no
 # 64×64 steps (the steps are most of the close call's cost). README "Evidence".
 RANK_KEEP = 0.14
+# After the first 64×64 step a copy's original is already the closest or the next of a
+# display's alike shots (126 copies of the labelled set against 64 alike shots each, the
+# original first or last), so only this many of the closest take the later steps.
+RANK_STEPPED = 8
 CHECKED = 3  # candidates, closest after the 64×64 level, aligned and judged at full detail
 FINAL_ROUNDS, FINAL_REACH = 2, 0.004
 FINAL_MARGIN, FINAL_MORE_ROUNDS = 1.3, 6  # more steps for a candidate within 30 % over DETAIL_MATCH
@@ -684,8 +688,9 @@ class Probe:
         16×16 corner of its detail bits, by correlation steps and then sign steps;
         candidates still far off there are dropped (SEARCH_KEEP); the rest on 64×64 grids
         against the 32×32 corner (those far off before any step there take none:
-        RANK_KEEP), where a copy's original is clearly the closest of a
-        display's alike shots, and the CHECKED closest on the full 128×128 grid, where
+        RANK_KEEP, and after the first step only the RANK_STEPPED closest go on), where a
+        copy's original is clearly the closest of a display's alike shots, and the
+        CHECKED closest on the full 128×128 grid, where
         their 2,304 detail bits decide. The cost is a few grids per candidate per level,
         not the hundreds an edge-by-edge search samples.
         """
@@ -755,15 +760,20 @@ class Probe:
         targets = _corner(full[kept], RANK_LOW)
         aligned = self._align(aligned.boxes[kept], targets, RANK_SIZE, RANK_LOW, 0, RANK_REACH, more=True)
         ranked = _closest(aligned.differing, RANK_KEEP)
-        kept = kept[ranked]
+        kept, targets = kept[ranked], targets[ranked]
         aligned = self._align(
-            aligned.boxes[ranked],
-            targets[ranked],
+            aligned.boxes[ranked], targets, RANK_SIZE, RANK_LOW, 1, RANK_REACH, start=aligned.take(ranked), more=True
+        )
+        stepped = np.argsort(aligned.differing, kind="stable")[:RANK_STEPPED]
+        kept = kept[stepped]
+        aligned = self._align(
+            aligned.boxes[stepped],
+            targets[stepped],
             RANK_SIZE,
             RANK_LOW,
-            RANK_ROUNDS,
-            RANK_REACH,
-            start=aligned.take(ranked),
+            RANK_ROUNDS - 1,
+            None,
+            start=aligned.take(stepped),
         )
         closest = np.argsort(aligned.differing, kind="stable")[:CHECKED]
         checked = kept[closest]
@@ -800,7 +810,7 @@ class Probe:
         size: int,
         low: int,
         rounds: int,
-        reach: float,
+        reach: float | None,
         *,
         correlate: bool = False,
         start: _Aligned | None = None,
@@ -813,9 +823,10 @@ class Probe:
         it should have, linearised through the coefficients' derivatives with respect to
         the four box edges (``_Work.frequencies``). A step is kept when it leaves no more
         bits differing, else the window stays and its reach halves; the first reach is a
-        share of the window's size. ``start``: these windows already evaluated at this
-        level (by an alignment with ``more``, which keeps the slopes of its last trial for
-        the steps that follow); without ``more`` the last trial's slopes are not made.
+        share of the window's size (``reach``; None: the steps go on with the reach
+        ``start`` ended with). ``start``: these windows already evaluated at this level (by
+        an alignment with ``more``, which keeps the slopes of its last trial for the steps
+        that follow); without ``more`` the last trial's slopes are not made.
         """
         signs = np.where(targets, np.float32(1), np.float32(-1))
 
@@ -830,7 +841,11 @@ class Probe:
             values, slopes, current = start.values, start.jacobian, start.differing
         assert slopes is not None
         jacobian: np.ndarray | None = slopes
-        radius = reach * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+        if reach is not None:
+            radius = reach * np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+        else:
+            assert start is not None
+            radius = start.radius
         score = _correlation(values, signs)
         for round_ in range(rounds):
             assert jacobian is not None
@@ -851,7 +866,7 @@ class Probe:
             current = np.where(better, found, current)
             score = np.where(better, trial_score, score)
             radius = np.where(better, radius, radius / 2)
-        return _Aligned(boxes, values, jacobian, current)
+        return _Aligned(boxes, values, jacobian, current, radius)
 
 
 @dataclass(frozen=True)
@@ -860,18 +875,19 @@ class _Aligned:
 
     ``jacobian``: the frequencies' slopes, kept only when more steps follow at the same
     level (``Probe._align``'s ``more``); ``differing``: each one's share of sign bits
-    that differ from its target.
+    that differ from its target; ``radius``: how far each may move in its next step.
     """
 
     boxes: np.ndarray
     values: np.ndarray
     jacobian: np.ndarray | None
     differing: np.ndarray
+    radius: np.ndarray
 
     def take(self, index: np.ndarray) -> _Aligned:
         """The windows at ``index``, in that order."""
         jacobian = None if self.jacobian is None else self.jacobian[index]
-        return _Aligned(self.boxes[index], self.values[index], jacobian, self.differing[index])
+        return _Aligned(self.boxes[index], self.values[index], jacobian, self.differing[index], self.radius[index])
 
 
 def _closest(differing: np.ndarray, keep: float) -> np.ndarray:
