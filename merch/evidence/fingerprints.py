@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
+from typing import Protocol
 
 import numpy as np
 from PIL import Image
@@ -113,6 +114,21 @@ class Fingerprint:
     def to_signed(self) -> tuple[int, int]:
         """The two hashes as signed 64-bit integers, as SQL BIGINT columns hold them."""
         return _signed(self.phash), _signed(self.core)
+
+
+class Candidate(Protocol):
+    """What the close call reads of a stored fingerprint (a ``Fingerprint``, or a row of
+    its columns): the two hashes, signed as the database holds them or not, and the
+    detail bits. The layout is not read: the lookup need not fetch it."""
+
+    @property
+    def phash(self) -> int: ...
+
+    @property
+    def core(self) -> int: ...
+
+    @property
+    def detail(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -679,7 +695,7 @@ class Probe:
         """The stored photo, if the new picture is a copy of it; else None."""
         return self.matches([stored])[0]
 
-    def matches(self, stored: Sequence[Fingerprint]) -> list[Match | None]:
+    def matches(self, stored: Sequence[Candidate]) -> list[Match | None]:
         """For each stored fingerprint, its match if the new picture is a copy of it.
 
         The close calls, all candidates at once. Each candidate's core is aligned with the
@@ -701,7 +717,7 @@ class Probe:
                 result[index] = Match(detail_distance=round(distance, 4), hash_distance=hash_distances[index])
         return result
 
-    def detail_distances(self, stored: Sequence[Fingerprint]) -> tuple[list[int], dict[int, float]]:
+    def detail_distances(self, stored: Sequence[Candidate]) -> tuple[list[int], dict[int, float]]:
         """The close calls behind ``matches``: each candidate's hash distance, and the share
         of detail bits that differ for those judged at full detail (by their index).
 

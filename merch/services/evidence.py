@@ -135,16 +135,16 @@ def find_reused(probe: Probe) -> Found | None:
         .limit(MAX_HITS)
         .subquery()
     )
-    # The fingerprints whole with their hashes: most hits are near candidates (a display's
-    # alike shots), and a second round trip for their detail cost more than the bytes.
-    # Columns, not entities: up to MAX_HITS rows read for one comparison need no identity map.
+    # The hashes with the detail bits the close call reads: most hits are near candidates
+    # (a display's alike shots), and a second round trip for their detail cost more than
+    # the bytes; not the layout, which it does not read. Columns, not entities: up to
+    # MAX_HITS rows read for one comparison need no identity map.
     candidates = db.session.execute(
         select(
             PhotoFingerprint.photo_id,
             PhotoFingerprint.phash,
             PhotoFingerprint.core,
             PhotoFingerprint.detail,
-            PhotoFingerprint.layout,
         ).join(hits, hits.c.photo_id == PhotoFingerprint.photo_id),
         {"band_keys": _probe_keys(probe)},
     ).all()
@@ -159,7 +159,7 @@ def find_reused(probe: Probe) -> Found | None:
     if not close:
         return None
     rows = sorted((candidates[index] for _, _, index in close), key=lambda row: row.photo_id)
-    found = probe.matches([_fingerprint(row) for row in rows])
+    found = probe.matches(rows)
     # The closest of the copies (the earliest on a tie): a display's history can hold a
     # re-shot so still (a tripod's) that it passes for a copy too, and the original is the
     # one the new picture lines up with best (README "Evidence").
