@@ -17,7 +17,17 @@ from PIL import Image
 
 from merch.evidence import Analysis, Fingerprint, Probe
 from merch.photos import process_photo
-from tests.evidence_images import COPIES, FIRST_SHOT, RESHOTS, Camera, jpeg, scene, shoot
+from tests.evidence_images import (
+    COPIES,
+    FIRST_SHOT,
+    LATER_RESHOTS,
+    RESHOTS,
+    SCENE_SEEDS,
+    Camera,
+    jpeg,
+    scene,
+    shoot,
+)
 
 HISTORY = 64  # the most near candidates find_reused judges at once (MAX_CLOSE)
 
@@ -71,8 +81,9 @@ def test_a_copy_names_its_original_among_alike_shots(seed: int, copy: str, count
     assert closest[1] == original
 
 
-@pytest.mark.parametrize("seed", [11, 12])
-def test_a_new_shot_matches_none_of_its_display_history(seed: int) -> None:
-    probe = _analysed(jpeg(shoot(scene(seed), Camera(seed=500, jitter=0.015)), 92)).probe
+@pytest.mark.parametrize("seed", SCENE_SEEDS)
+@pytest.mark.parametrize("reshot", LATER_RESHOTS)
+def test_a_new_shot_matches_none_of_its_display_history(seed: int, reshot: str) -> None:
+    probe = _analysed(jpeg(shoot(scene(seed), LATER_RESHOTS[reshot]), 92)).probe
 
     assert not any(probe.matches(_history(seed, HISTORY, "first")))
