@@ -862,7 +862,8 @@ class Probe:
         else:
             assert start is not None
             radius = start.radius
-        score = _correlation(values, signs)
+        # The correlation decides only the correlation steps; the sign steps go by bits.
+        score = _correlation(values, signs) if correlate else None
         for round_ in range(rounds):
             assert jacobian is not None
             step = _correlation_step(values, jacobian, signs) if correlate else _sign_step(values, jacobian, signs)
@@ -871,8 +872,12 @@ class Probe:
             needed = more or round_ < rounds - 1  # the last trial's slopes only for later steps
             trial_values, trial_jacobian = self._work.frequencies(trial, size, low, slopes=needed)
             found = differing(trial_values)
-            trial_score = _correlation(trial_values, signs)
-            better = trial_score >= score if correlate else found <= current
+            if score is None:
+                better = found <= current
+            else:
+                trial_score = _correlation(trial_values, signs)
+                better = trial_score >= score
+                score = np.where(better, trial_score, score)
             boxes = np.where(better[:, None], trial, boxes)
             values = np.where(better[:, None], trial_values, values)
             if trial_jacobian is not None and jacobian is not None:
@@ -880,7 +885,6 @@ class Probe:
             else:
                 jacobian = None
             current = np.where(better, found, current)
-            score = np.where(better, trial_score, score)
             radius = np.where(better, radius, radius / 2)
         return _Aligned(boxes, values, jacobian, current, radius)
 
