@@ -691,7 +691,7 @@ class Probe:
         core = np.bitwise_count(cores[:, None] ^ self._core_hash_array()[None, :]).min(axis=1, initial=64)
         return np.minimum(whole, core).astype(np.int64)
 
-    def match(self, stored: Fingerprint) -> Match | None:
+    def match(self, stored: Candidate) -> Match | None:
         """The stored photo, if the new picture is a copy of it; else None."""
         return self.matches([stored])[0]
 
@@ -780,7 +780,8 @@ class Probe:
         aligned = self._align(
             aligned.boxes[ranked], targets, RANK_SIZE, RANK_LOW, 1, RANK_REACH, start=aligned.take(ranked), more=True
         )
-        stepped = np.argsort(aligned.differing, kind="stable")[:RANK_STEPPED]
+        # In candidate order again, so later ties still fall to the earlier stored photo.
+        stepped = np.sort(np.argsort(aligned.differing, kind="stable")[:RANK_STEPPED])
         kept = kept[stepped]
         aligned = self._align(
             aligned.boxes[stepped],
@@ -914,7 +915,8 @@ def _rows_where(better: np.ndarray, trial: np.ndarray, current: np.ndarray) -> n
     """``np.where(better, trial, current)`` by rows (``better``: one bool per row), as a new array.
 
     A copy of ``current`` with the better rows replaced: the same values, in a third to a
-    fifth of the time np.where takes with a mask broadcast over each row.
+    fifth of the time np.where takes with a mask broadcast over each row. ``trial`` must
+    have ``current``'s dtype (np.where would promote; this would cast).
     """
     chosen = current.copy()
     chosen[better] = trial[better]

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, func, select
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql
 
 from merch.database import reading, writing
@@ -108,7 +108,7 @@ def _band_key_among(dialect: str) -> ColumnElement[bool]:
     checked element by element (about 2 ms per lookup).
     """
     if dialect == "postgresql":
-        return PhotoHashBand.band_key == any_(bindparam("band_keys", type_=postgresql.ARRAY(BigInteger)))
+        return PhotoHashBand.band_key == any_(bindparam("band_keys", type_=postgresql.ARRAY(Integer)))
     return PhotoHashBand.band_key.in_(bindparam("band_keys", expanding=True))
 
 
@@ -122,13 +122,14 @@ def find_reused(probe: Probe) -> Found | None:
     """The stored photo (any shop) that the new picture is a copy of, if any.
 
     One query whatever the history's size: the photos sharing MIN_BAND_HITS bands with the
-    probe's hashes (one IN over the band keys, read from the covering primary key, at most
-    MAX_HITS of them, most bands first), with their fingerprints; ``Probe.matches`` judges
+    probe's hashes (one IN over the band keys on SQLite, one ``= ANY(array)`` on PostgreSQL,
+    read from the covering primary key, at most MAX_HITS of them, most bands first), with
+    their hashes and detail bits; ``Probe.matches`` judges
     the MAX_CLOSE closest by hash at once. A second, of one row, only when a copy is found.
     """
     hits = (
         select(PhotoHashBand.photo_id)
-        .where(_band_key_among(db.session.get_bind().dialect.name))
+        .where(_band_key_among(db.session.get_bind(mapper=PhotoHashBand).dialect.name))
         .group_by(PhotoHashBand.photo_id)
         .having(func.count() >= MIN_BAND_HITS)
         .order_by(func.count().desc(), PhotoHashBand.photo_id)

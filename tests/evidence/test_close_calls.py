@@ -11,6 +11,7 @@ judges it: all candidates at once through ``Probe.matches``.
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 import pytest
 from PIL import Image
@@ -66,7 +67,7 @@ def _probe(seed: int, copy: str) -> Probe:
     return _analysed(COPIES[copy](_first(seed))).probe
 
 
-@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("seed", SCENE_SEEDS)
 @pytest.mark.parametrize("copy", ["cropped_mixed_recompressed", "cropped_screenshot"])
 @pytest.mark.parametrize("count", [20, HISTORY])
 @pytest.mark.parametrize("place", ["first", "last"])
@@ -87,3 +88,21 @@ def test_a_new_shot_matches_none_of_its_display_history(seed: int, reshot: str) 
     probe = _analysed(jpeg(shoot(scene(seed), LATER_RESHOTS[reshot]), 92)).probe
 
     assert not any(probe.matches(_history(seed, HISTORY, "first")))
+
+
+class _StoredRow(NamedTuple):
+    """A band query's row as find_reused hands it over: hashes signed, as BIGINT holds them."""
+
+    phash: int
+    core: int
+    detail: bytes
+
+
+def test_stored_rows_are_judged_as_the_fingerprints_they_hold() -> None:
+    history = _history(11, 20, "last")
+    rows = [_StoredRow(*stored.to_signed(), stored.detail) for stored in history]
+
+    from_rows = _probe(11, "cropped_mixed_recompressed").matches(rows)
+
+    assert from_rows == _probe(11, "cropped_mixed_recompressed").matches(history)
+    assert from_rows[history.index(_original(11))] is not None
