@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -266,15 +266,11 @@ RESHOTS: dict[str, Camera] = {
     "brighter_warmer": Camera(seed=105, jitter=0.015, gain=1.12, warmth=0.05),
     "two_steps": Camera(seed=106, jitter=0.035),
 }
-# Later hand-held shots of the same display, like RESHOTS but from other places (other
-# seeds): a new photo a display's history must not match (tests/evidence/test_close_calls.py).
+# Later hand-held shots of the same display: each re-shot's camera from another place (its
+# seed + 500), and the next day's shot; a new photo a display's history must not match
+# (tests/evidence/test_close_calls.py).
 LATER_RESHOTS: dict[str, Camera] = {
-    "hand_held_later": Camera(seed=601, jitter=0.012, noise=3.0),
-    "half_step_later": Camera(seed=602, jitter=0.015, gain=1.0),
-    "step_aside_later": Camera(seed=603, jitter=0.025, gain=1.05),
-    "darker_later": Camera(seed=604, jitter=0.012, gain=0.85),
-    "brighter_warmer_later": Camera(seed=605, jitter=0.015, gain=1.12, warmth=0.05),
-    "two_steps_later": Camera(seed=606, jitter=0.035),
+    **{f"{name}_later": replace(camera, seed=camera.seed + 500) for name, camera in RESHOTS.items()},
     "next_day": Camera(seed=500, jitter=0.015),
 }
 # A second shot from a tripod (corners within 0.3 %, 5 px): its pixels differ from the

@@ -124,8 +124,8 @@ def find_reused(probe: Probe) -> Found | None:
     One query whatever the history's size: the photos sharing MIN_BAND_HITS bands with the
     probe's hashes (one IN over the band keys on SQLite, one ``= ANY(array)`` on PostgreSQL,
     read from the covering primary key, at most MAX_HITS of them, most bands first), with
-    their hashes and detail bits; ``Probe.matches`` judges
-    the MAX_CLOSE closest by hash at once. A second, of one row, only when a copy is found.
+    their hashes and detail bits; ``Probe.matches`` judges the MAX_CLOSE closest by hash at
+    once. A second, of one row, only when a copy is found.
     """
     hits = (
         select(PhotoHashBand.photo_id)
